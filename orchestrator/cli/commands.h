@@ -1,0 +1,20 @@
+// The snaprun CLI: one file per command group, each registering its subcommands
+// on the CLI11 app. A command's callback stores its exit code in *exit_code and
+// reports errors through ReportError() (one line, non-zero exit).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "sandbox/base/error.h"
+
+namespace snaprun::orchestrator::cli {
+
+// Exit codes: 0 ok; 1 the checked thing is bad (a repro that differs, a spec that fails
+// check); 2 usage and invalid input; 3 policy denied; 4 not found; 5 limit exceeded;
+// 70 internal/system errors. A run's own exit code is passed through by `snaprun run`.
+int ExitCodeFor(const Error& error);
+// Prints "snaprun: error: MESSAGE" to stderr; returns ExitCodeFor(error).
+int ReportError(const Error& error);
+
+// Each command group adds itself here and in main.cc.
+}  // namespace snaprun::orchestrator::cli

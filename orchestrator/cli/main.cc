@@ -1,0 +1,19 @@
+// snaprun: dispatch only. Each command group lives in its own file.
+#include <CLI/CLI.hpp>
+
+#include "orchestrator/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"snaprun: run research code from a YAML spec in a rootless sandbox"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "snaprun 0.1.0");
+  int exit_code = 0;
+  (void)exit_code;  // command groups register here
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return exit_code;
+}

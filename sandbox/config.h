@@ -1,0 +1,178 @@
+// sandbox::Config: everything the runtime needs to start one sandboxed process,
+// as plain data. It knows nothing of specs, snapshots or history. Validate()
+// rejects configs the runtime cannot honour; it never fixes them up silently.
+// Defaults are the safe choice: every namespace on, no network, no capabilities,
+// no_new_privileges, read-only root.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sandbox/base/error.h"
+
+namespace snaprun::sandbox {
+
+// Which namespaces to create. Network is chosen separately (Network::kHost
+// means "no net namespace") because sharing the host network is the dangerous
+// choice and is spelled out.
+struct NamespaceSet {
+  bool user = true;
+  bool mount = true;
+  bool pid = true;
+  bool uts = true;
+  bool ipc = true;
+  bool cgroup = true;
+};
+
+enum class Network {
+  kNone,  // own network namespace with only loopback, brought up
+  kHost,  // the host's network namespace (no isolation)
+};
+
+// One line of /proc/PID/{uid,gid}_map.
+struct IdMapping {
+  uint32_t inside = 0;
+  uint32_t outside = 0;
+  uint32_t count = 1;
+};
+
+enum class MountType {
+  kBind,     // source: host path (file or directory)
+  kTmpfs,    // size_bytes and mode apply
+  kOverlay,  // lower: overlay_lower (read-only); upper+work on a tmpfs of size_bytes
+  kProc,     // a fresh proc of the sandbox's pid namespace
+  kDevpts,   // newinstance, ptmxmode=0666
+  kMqueue,
+  kSysfs,    // read-only sysfs (only meaningful with a net namespace)
+};
+
+// What to do when the kernel refuses a rootless overlay mount.
+enum class OverlayFallback {
+  kFail,          // report the error
+  kCopyToTmpfs,   // copy the lower tree into a tmpfs of size_bytes (recorded in the result)
+};
+
+struct Mount {
+  MountType type = MountType::kBind;
+  std::string source;       // kBind: host path
+  std::string destination;  // absolute path inside the sandbox
+  bool read_only = false;
+  bool nosuid = true;
+  bool nodev = true;
+  bool noexec = false;
+  bool recursive = true;    // kBind: rbind
+  uint64_t size_bytes = 0;  // kTmpfs / kOverlay upper: 0 = kernel default
+  uint32_t mode = 0755;     // kTmpfs root mode
+  std::vector<std::string> overlay_lower;  // kOverlay: host paths, topmost first
+  OverlayFallback overlay_fallback = OverlayFallback::kCopyToTmpfs;
+  // OCI mounts may name options this struct has no field for; the adapter
+  // refuses unknown ones rather than dropping them.
+};
+
+// setrlimit(2) resource with soft and hard values (RLIM_INFINITY allowed).
+struct Rlimit {
+  int resource = 0;  // RLIMIT_*
+  uint64_t soft = 0;
+  uint64_t hard = 0;
+};
+
+// Capability numbers (CAP_*), one list per set as in the OCI process.capabilities.
+// All empty by default: the command runs with no capability at all.
+struct CapabilitySets {
+  std::vector<int> bounding;
+  std::vector<int> effective;
+  std::vector<int> permitted;
+  std::vector<int> inheritable;
+  std::vector<int> ambient;
+};
+
+// OCI linux.seccomp, already parsed (see seccomp_profile.h for the JSON adapter).
+struct SeccompArg {
+  unsigned index = 0;
+  uint64_t value = 0;
+  uint64_t value_two = 0;
+  std::string op;  // SCMP_CMP_EQ, SCMP_CMP_MASKED_EQ, …
+};
+struct SeccompRule {
+  std::vector<std::string> names;
+  std::string action;  // SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, …
+  std::optional<uint32_t> errno_ret;
+  std::vector<SeccompArg> args;
+};
+struct SeccompProfile {
+  std::string default_action = "SCMP_ACT_ALLOW";
+  std::optional<uint32_t> default_errno_ret;
+  std::vector<std::string> architectures;  // SCMP_ARCH_*; the native one is always added
+  std::vector<std::string> flags;          // SECCOMP_FILTER_FLAG_*
+  std::vector<SeccompRule> syscalls;
+};
+
+// Resource limits enforced through cgroups where the caller may write one,
+// otherwise through rlimits (the result says which).
+struct Resources {
+  std::optional<uint64_t> memory_max_bytes;
+  std::optional<uint64_t> memory_swap_max_bytes;
+  std::optional<int64_t> pids_max;
+  std::optional<uint64_t> cpu_quota_us;
+  std::optional<uint64_t> cpu_period_us;
+  std::optional<uint64_t> cpu_shares;
+  std::string cpuset_cpus;
+};
+
+struct Process {
+  std::vector<std::string> args;  // args[0] is resolved with PATH from env inside
+  std::vector<std::string> env;   // exactly the environment the command sees
+  std::string cwd = "/";
+  uint32_t uid = 0;  // inside the user namespace
+  uint32_t gid = 0;
+  std::vector<uint32_t> additional_gids;
+  CapabilitySets capabilities;
+  bool no_new_privileges = true;
+  std::optional<mode_t> umask;
+  std::vector<Rlimit> rlimits;
+  bool terminal = false;
+};
+
+// Where the command's stdio goes. An fd of -1 means /dev/null; paths are
+// opened by the supervisor (O_CLOEXEC, then dup2 in the child).
+struct Stdio {
+  int stdin_fd = -1;
+  int stdout_fd = 1;
+  int stderr_fd = 2;
+};
+
+struct Config {
+  std::string rootfs;  // host path to the root filesystem
+  bool rootfs_read_only = true;
+  Process process;
+  std::string hostname = "sandbox";
+  std::string domainname;
+  NamespaceSet namespaces;
+  Network network = Network::kNone;
+  // Empty: map the caller's uid/gid to process.uid/gid (rootless single-id map).
+  std::vector<IdMapping> uid_mappings;
+  std::vector<IdMapping> gid_mappings;
+  std::vector<Mount> mounts;  // applied in order, after the root is assembled
+  std::vector<std::string> masked_paths;
+  std::vector<std::string> readonly_paths;
+  std::optional<SeccompProfile> seccomp;
+  Resources resources;
+  Stdio stdio;
+  std::optional<std::chrono::milliseconds> timeout;  // wall clock
+  std::chrono::milliseconds kill_grace{2000};        // SIGTERM → SIGKILL
+  // Extra host fds passed through as 3, 4, … (OCI --preserve-fds); all others are closed.
+  std::vector<int> preserved_fds;
+
+  Result<void> Validate() const;
+};
+
+// The paths every sandbox masks and makes read-only unless the config says otherwise.
+std::vector<std::string> DefaultMaskedPaths();
+std::vector<std::string> DefaultReadonlyPaths();
+
+}  // namespace snaprun::sandbox
