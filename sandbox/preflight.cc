@@ -10,14 +10,14 @@
 #include <cstring>
 #include <sstream>
 
-#include "sandbox/preflight/host_facts.h"
+#include "sandbox/host_facts.h"
 #include "sandbox/preflight/live_probes.h"
 
 namespace snaprun::sandbox {
 namespace {
 
-using preflight::ReadInteger;
-using preflight::ReadTrimmed;
+using host::ReadInteger;
+using host::ReadTrimmed;
 
 CheckItem Ok(std::string name, std::string detail) {
   return {std::move(name), CheckStatus::kOk, std::move(detail), "", ""};
@@ -83,12 +83,12 @@ bool OwnCgroupWritable(const std::string& mount_point, const std::string& own_pa
 CheckItem CheckCgroups(const PreflightOptions& options) {
   const std::string& proc = options.paths.proc;
   std::string name = "cgroups";
-  preflight::CgroupMounts mounts =
-      preflight::ParseCgroupMounts(ReadTrimmed(proc + "/self/mountinfo").value_or(""));
-  auto own = preflight::ParseOwnCgroups(ReadTrimmed(proc + "/self/cgroup").value_or(""));
-  std::string layout = preflight::CgroupLayoutName(mounts.layout);
+  host::CgroupMounts mounts =
+      host::ParseCgroupMounts(ReadTrimmed(proc + "/self/mountinfo").value_or(""));
+  auto own = host::ParseOwnCgroups(ReadTrimmed(proc + "/self/cgroup").value_or(""));
+  std::string layout = host::CgroupLayoutName(mounts.layout);
   std::string fallback = "memory, pids and CPU limits fall back to rlimits (RLIMIT_AS, RLIMIT_NPROC, RLIMIT_CPU)";
-  if (mounts.layout == preflight::CgroupLayout::kNone) {
+  if (mounts.layout == host::CgroupLayout::kNone) {
     return {name, CheckStatus::kDegraded, "no cgroup filesystem mounted", fallback,
             "mount cgroup2 on /sys/fs/cgroup"};
   }
@@ -137,9 +137,9 @@ CheckItem CheckIdRanges(const PreflightOptions& options) {
   std::string newuidmap = options.paths.usr_bin + "/newuidmap";
   struct stat st{};
   bool helper = stat(newuidmap.c_str(), &st) == 0 && (st.st_mode & S_ISUID);
-  unsigned long long subuids = preflight::SubordinateIdCount(
+  unsigned long long subuids = host::SubordinateIdCount(
       ReadTrimmed(options.paths.etc + "/subuid").value_or(""), user, uid);
-  unsigned long long subgids = preflight::SubordinateIdCount(
+  unsigned long long subgids = host::SubordinateIdCount(
       ReadTrimmed(options.paths.etc + "/subgid").value_or(""), user, uid);
   if (uid == 0) return Ok(name, "root maps any ids without helpers");
   if (helper && subuids > 0 && subgids > 0) {

@@ -1,8 +1,8 @@
-#include "sandbox/preflight/host_facts.h"
+#include "sandbox/host_facts.h"
 
 #include <gtest/gtest.h>
 
-namespace snaprun::sandbox::preflight {
+namespace snaprun::sandbox::host {
 namespace {
 
 // Mount table of this project's CI host: v1 controllers plus a cgroup2 mount.
@@ -45,4 +45,4 @@ TEST(SubordinateIds, CountsByNameOrUidAndIgnoresJunk) {
 }
 
 }  // namespace
-}  // namespace snaprun::sandbox::preflight
+}  // namespace snaprun::sandbox::host

@@ -1,9 +1,9 @@
-#include "sandbox/preflight/host_facts.h"
+#include "sandbox/host_facts.h"
 
 #include <fstream>
 #include <sstream>
 
-namespace snaprun::sandbox::preflight {
+namespace snaprun::sandbox::host {
 
 std::optional<std::string> ReadTrimmed(const std::string& path) {
   std::ifstream in(path);
@@ -109,4 +109,4 @@ unsigned long long SubordinateIdCount(const std::string& text, const std::string
   return total;
 }
 
-}  // namespace snaprun::sandbox::preflight
+}  // namespace snaprun::sandbox::host

@@ -1,6 +1,6 @@
-// Small readers of host facts for the preflight checks: sysctl values, the cgroup
-// layout from mountinfo, subordinate id ranges. Pure functions over file contents
-// where possible, so they are tested on text.
+// Small readers of host facts shared by preflight and cgroups: sysctl values, the
+// cgroup layout from mountinfo, own cgroup paths, subordinate id ranges. Pure
+// functions over file contents where possible, so they are tested on text.
 #pragma once
 
 #include <sys/types.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace snaprun::sandbox::preflight {
+namespace snaprun::sandbox::host {
 
 // The trimmed contents of a file, or nullopt when it cannot be read.
 std::optional<std::string> ReadTrimmed(const std::string& path);
@@ -34,4 +34,4 @@ std::map<std::string, std::string> ParseOwnCgroups(const std::string& proc_self_
 // Counts the subordinate ids /etc/subuid (or subgid) text grants to USER or UID.
 unsigned long long SubordinateIdCount(const std::string& text, const std::string& user, uid_t uid);
 
-}  // namespace snaprun::sandbox::preflight
+}  // namespace snaprun::sandbox::host
