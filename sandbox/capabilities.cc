@@ -74,6 +74,22 @@ int DropBounding(const CapabilityPlan& plan, int* failed_cap) {
   return 0;
 }
 
+// After a setuid() under PR_SET_KEEPCAPS the effective set is empty while permitted
+// is kept; PR_CAPBSET_DROP needs CAP_SETPCAP effective, so re-raise from permitted.
+int RaiseEffectiveFromPermitted() {
+  __user_cap_header_struct header{};
+  header.version = _LINUX_CAPABILITY_VERSION_3;
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
+  if (syscall(SYS_capget, &header, data) != 0) return errno;
+  bool changed = false;
+  for (auto& word : data) {
+    changed = changed || word.effective != word.permitted;
+    word.effective = word.permitted;
+  }
+  if (!changed) return 0;
+  return syscall(SYS_capset, &header, data) == 0 ? 0 : errno;
+}
+
 // libcap's cap_set_proc allocates (cap_t); the raw v3 capset does not.
 int SetProcessCaps(const CapabilityPlan& plan) {
   __user_cap_header_struct header{};
@@ -152,6 +168,7 @@ Result<CapabilityPlan> PlanCapabilities(const CapabilitySets& sets) {
 
 int ApplyCapabilities(const CapabilityPlan& plan, int* failed_cap) {
   *failed_cap = -1;
+  if (int err = RaiseEffectiveFromPermitted(); err != 0) return err;
   // Bounding first: PR_CAPBSET_DROP needs CAP_SETPCAP, which capset may remove.
   if (int err = DropBounding(plan, failed_cap); err != 0) return err;
   if (int err = SetProcessCaps(plan); err != 0) return err;

@@ -140,12 +140,12 @@ struct Applied {
   std::string status_after_exec;
 };
 
-Applied ApplyInChildAndExec(const CapabilityPlan& plan) {
+Applied ApplyInChildAndExec(const CapabilityPlan& plan, void (*before)() = RaiseLeftovers) {
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return {};
   pid_t pid = fork();
   if (pid == 0) {
-    RaiseLeftovers();
+    before();
     int failed_cap = -1;
     int rc = ApplyCapabilities(plan, &failed_cap);
     (void)!write(err[1], &rc, sizeof rc);
@@ -173,6 +173,24 @@ TEST(ApplyCapabilities, EmptyPlanLeavesNoCapabilityAfterExec) {
   std::map<std::string, uint64_t> caps = CapLines(applied.status_after_exec);
   for (const char* set : {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"}) {
     ASSERT_TRUE(caps.count(set)) << set << " missing in\n" << applied.status_after_exec;
+    EXPECT_EQ(caps[set], 0u) << set;
+  }
+}
+
+// The order a runtime uses for a non-root command: keep caps across the uid change.
+void BecomeNobodyKeepingCaps() {
+  prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+  if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0) _exit(3);
+}
+
+TEST(ApplyCapabilities, WorksAfterUidChangeUnderKeepcaps) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to change uid";
+  Applied applied = ApplyInChildAndExec(PlanCapabilities(CapabilitySets{}).value(),
+                                        BecomeNobodyKeepingCaps);
+  ASSERT_EQ(applied.apply_errno, 0) << std::strerror(applied.apply_errno);
+  std::map<std::string, uint64_t> caps = CapLines(applied.status_after_exec);
+  for (const char* set : {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"}) {
+    ASSERT_TRUE(caps.count(set)) << set;
     EXPECT_EQ(caps[set], 0u) << set;
   }
 }
