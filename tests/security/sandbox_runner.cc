@@ -95,7 +95,10 @@ Object::Ptr MountObject(const MountSpec& m) {
 Array::Ptr Mounts(const SandboxSpec& spec) {
   Array::Ptr mounts = new Array;
   mounts->add(MountObject({"/proc", "proc", "proc", {"nosuid", "nodev", "noexec"}}));
-  mounts->add(MountObject({"/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=16m"}}));
+  mounts->add(MountObject({"/dev", "tmpfs", "tmpfs", {"nosuid", "mode=755", "size=65536"}}));
+  mounts->add(MountObject({"/dev/pts", "devpts", "devpts", {"nosuid", "noexec"}}));
+  mounts->add(MountObject({"/dev/shm", "tmpfs", "shm", {"nosuid", "nodev", "noexec"}}));
+  mounts->add(MountObject({"/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "size=16777216"}}));
   for (const MountSpec& m : spec.extra_mounts) mounts->add(MountObject(m));
   return mounts;
 }
@@ -143,6 +146,13 @@ Object::Ptr Linux(const SandboxSpec& spec, const std::optional<testing::TestUser
     section->set("uidMappings", IdMap(spec.uid, user->uid));
     section->set("gidMappings", IdMap(spec.gid, user->gid));
   }
+  // The lists runc's default spec has; snaprun's own defaults add to them.
+  section->set("maskedPaths",
+               Strings({"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+                        "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+                        "/proc/sched_debug", "/proc/scsi", "/sys/firmware"}));
+  section->set("readonlyPaths", Strings({"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+                                         "/proc/sysrq-trigger"}));
   if (spec.pids_limit || spec.memory_limit_bytes) section->set("resources", Resources(spec));
   if (spec.default_seccomp) {
     std::ifstream in(testing::SourcePath("policies/seccomp/default.json"));
