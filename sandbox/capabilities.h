@@ -31,7 +31,9 @@ struct CapabilityPlan {
 // Validates the sets (effective ⊆ permitted, ambient ⊆ permitted ∩ inheritable, …).
 Result<CapabilityPlan> PlanCapabilities(const CapabilitySets& sets);
 
-// Child side, async-signal-safe. Returns 0 or an errno; *failed_cap names the cap
+// Child side, async-signal-safe. Needs CAP_SETPCAP in the permitted set on entry
+// (after a uid change, set PR_SET_KEEPCAPS before it) unless the bounding set is
+// already no larger than the plan's. Returns 0 or an errno; *failed_cap names the cap
 // (or -1) so the parent can report "drop bounding CAP_X: Operation not permitted".
 int ApplyCapabilities(const CapabilityPlan& plan, int* failed_cap);
 

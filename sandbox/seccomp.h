@@ -19,6 +19,8 @@ namespace snaprun::sandbox {
 // Unknown keys, actions, architectures, operators are kInvalidInput naming the key.
 Result<SeccompProfile> SeccompProfileFromJson(std::string_view json, std::string_view origin);
 Result<SeccompProfile> LoadSeccompProfileFile(const std::string& path);
+// The same shape back (compact JSON), e.g. for writing a bundle's config.json.
+std::string SeccompProfileToJson(const SeccompProfile& profile);
 
 struct SeccompProgram {
   std::vector<sock_filter> instructions;

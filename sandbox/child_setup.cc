@@ -1,0 +1,192 @@
+#include "sandbox/child_setup.h"
+
+#include <grp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "sandbox/capabilities.h"
+#include "sandbox/child_error.h"
+#include "sandbox/devices.h"
+#include "sandbox/fds.h"
+#include "sandbox/init.h"
+#include "sandbox/mounts.h"
+#include "sandbox/network.h"
+#include "sandbox/rlimits.h"
+#include "sandbox/rootfs.h"
+#include "sandbox/seccomp.h"
+
+namespace snaprun::sandbox {
+namespace {
+
+[[noreturn]] void Die(int report_fd, const ChildError& e) {
+  ReportFailure(report_fd, e.step, e.err, e.detail);
+  _exit(127);
+}
+
+void Check(int report_fd, const ChildError& e, uint64_t* done) {
+  if (e.failed()) Die(report_fd, e);
+  if (done != nullptr) *done |= StepBit(e.step);
+}
+
+// Marks STEP done after CALL succeeded (Success() carries no step of its own).
+#define SNAPRUN_CHILD_STEP(step, call)           \
+  do {                                           \
+    Check(report_fd, (call), nullptr);           \
+    done |= StepBit(step);                       \
+  } while (0)
+
+ChildError SetStdio(const ChildChannel& ch) {
+  const int wanted[3] = {ch.stdin_fd, ch.stdout_fd, ch.stderr_fd};
+  for (int i = 0; i < 3; ++i) {
+    if (wanted[i] != i && dup2(wanted[i], i) < 0) return Fail(Step::kStdio, errno, "dup2", "stdio");
+  }
+  return Success();
+}
+
+ChildError WaitForGo(int report_fd) {
+  char go = 0;
+  ssize_t n;
+  do {
+    n = read(report_fd, &go, 1);
+  } while (n < 0 && errno == EINTR);
+  // EOF: the supervisor died before GO; nothing may run unsupervised.
+  if (n != 1 || go != 'G') _exit(1);
+  return Success();
+}
+
+ChildError SetNames(const ChildPlan& plan) {
+  if (!plan.new_uts_ns) return Success();
+  if (!plan.hostname.empty() && sethostname(plan.hostname.c_str(), plan.hostname.size()) != 0) {
+    return Fail(Step::kHostname, errno, "sethostname", plan.hostname.c_str());
+  }
+  if (!plan.domainname.empty() &&
+      setdomainname(plan.domainname.c_str(), plan.domainname.size()) != 0) {
+    return Fail(Step::kHostname, errno, "setdomainname", plan.domainname.c_str());
+  }
+  return Success();
+}
+
+ChildError AssembleRoot(const ChildPlan& plan, int root_fd, uint64_t* fallbacks) {
+  for (const MountOp& op : plan.mounts) {
+    ChildError e = ApplyMountOp(root_fd, op, fallbacks);
+    if (e.failed()) return e;
+  }
+  return Success();
+}
+
+ChildError SetIds(const ChildPlan& plan) {
+  if (!plan.deny_setgroups &&
+      setgroups(plan.additional_gids.size(), plan.additional_gids.data()) != 0) {
+    return Fail(Step::kSetIds, errno, "setgroups", nullptr);
+  }
+  // KEEPCAPS: the capability sets survive the uid change so ApplyCapabilities can
+  // set exactly the configured ones instead of whatever setuid leaves.
+  if (prctl(PR_SET_KEEPCAPS, 1) != 0) return Fail(Step::kSetIds, errno, "keepcaps", nullptr);
+  if (setresgid(plan.gid, plan.gid, plan.gid) != 0) return Fail(Step::kSetIds, errno, "setresgid", nullptr);
+  if (setresuid(plan.uid, plan.uid, plan.uid) != 0) return Fail(Step::kSetIds, errno, "setresuid", nullptr);
+  return Success();
+}
+
+ChildError Exec(const ChildPlan& plan) {
+  const char* file = plan.argv[0];
+  if (strchr(file, '/') != nullptr) {
+    execve(file, plan.argv.data(), plan.envp.data());
+    return Fail(Step::kExec, errno, "exec", file);
+  }
+  int last = ENOENT;
+  const char* dirs = plan.search_path.c_str();
+  while (*dirs != '\0') {
+    const char* end = strchrnul(dirs, ':');
+    char path[4096] = {};
+    size_t len = static_cast<size_t>(end - dirs);
+    if (len + strlen(file) + 2 < sizeof path) {
+      memcpy(path, dirs, len);
+      AppendText(path, sizeof path, "/");
+      AppendText(path, sizeof path, file);
+      execve(path, plan.argv.data(), plan.envp.data());
+      if (errno != ENOENT) last = errno;
+    }
+    dirs = *end == ':' ? end + 1 : end;
+  }
+  return Fail(Step::kExec, last, "exec", file);
+}
+
+ChildError DropPrivileges(const ChildPlan& plan) {
+  int cap = -1;
+  if (int err = ApplyCapabilities(plan.capabilities, &cap); err != 0) {
+    return Fail(Step::kCapabilities, err, "apply capability", cap >= 0 ? "set" : nullptr);
+  }
+  if (plan.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    return Fail(Step::kNoNewPrivs, errno, "prctl", "PR_SET_NO_NEW_PRIVS");
+  }
+  // Seccomp last: every earlier step may need syscalls the profile forbids.
+  if (plan.seccomp) {
+    if (int err = InstallSeccomp(*plan.seccomp); err != 0) {
+      return Fail(Step::kSeccomp, err, "install", "seccomp filter");
+    }
+  }
+  return Success();
+}
+
+}  // namespace
+
+void RunCommandChild(const ChildPlan& plan, int report_fd) {
+  uint64_t done = 0;
+  // Ids before cwd: the directory must be reachable as the command's own user.
+  SNAPRUN_CHILD_STEP(Step::kSetIds, SetIds(plan));
+  if (chdir(plan.cwd.c_str()) != 0) Die(report_fd, Fail(Step::kCwd, errno, "chdir", plan.cwd.c_str()));
+  if (plan.umask >= 0) umask(static_cast<mode_t>(plan.umask));
+  SNAPRUN_CHILD_STEP(Step::kRlimits, ApplyRlimits(plan));
+  SNAPRUN_CHILD_STEP(Step::kFds, ArrangeFds(plan, &report_fd));
+  // Capabilities after the uid change (which would otherwise clear them), then
+  // no_new_privs, then seccomp as the last thing before exec.
+  SNAPRUN_CHILD_STEP(Step::kCapabilities, DropPrivileges(plan));
+  Die(report_fd, Exec(plan));
+}
+
+void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
+  int report_fd = ch.report_fd;
+  uint64_t done = 0;
+  uint64_t fallbacks = 0;
+  // First of all: die with the supervisor, and keep /proc/1/exe (the host binary)
+  // out of reach — a non-dumpable process's /proc entries need CAP_SYS_PTRACE in the
+  // host namespace, which no sandboxed process has (the CVE-2019-5736 class).
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || prctl(PR_SET_DUMPABLE, 0) != 0) {
+    Die(report_fd, Fail(Step::kDeathSignal, errno, "prctl", nullptr));
+  }
+  // GO arrives only after the id maps are written: before that we are nobody.
+  SNAPRUN_CHILD_STEP(Step::kSync, WaitForGo(report_fd));
+  SNAPRUN_CHILD_STEP(Step::kStdio, SetStdio(ch));
+  // Private before any mount, or the mounts below would propagate to the host.
+  SNAPRUN_CHILD_STEP(Step::kMakeRootPrivate, MakeMountsPrivate());
+  int root_fd = -1;
+  SNAPRUN_CHILD_STEP(Step::kBindRootfs, BindRootfs(plan, &root_fd));
+  // proc and dev before the configured mounts, which may add below them.
+  if (plan.mount_proc) SNAPRUN_CHILD_STEP(Step::kProc, MountProc(root_fd));
+  SNAPRUN_CHILD_STEP(Step::kDev, SetupDev(root_fd));
+  SNAPRUN_CHILD_STEP(Step::kMount, AssembleRoot(plan, root_fd, &fallbacks));
+  if ((fallbacks & kFallbackOverlayCopy) != 0) done |= StepBit(Step::kOverlayFallback);
+  // Bind sources are host paths: every mount must be made before the pivot.
+  SNAPRUN_CHILD_STEP(Step::kPivotRoot, PivotIntoRoot(root_fd));
+  // Read-only only after the pivot: earlier, creating mount points would fail.
+  if (plan.rootfs_read_only) SNAPRUN_CHILD_STEP(Step::kRootReadOnly, RemountRootReadOnly());
+  // Masks and read-only kernel paths need the sandbox's own /proc, mounted above.
+  SNAPRUN_CHILD_STEP(Step::kMaskPaths, MaskPaths(plan));
+  SNAPRUN_CHILD_STEP(Step::kReadonlyPaths, MakePathsReadOnly(plan));
+  SNAPRUN_CHILD_STEP(Step::kHostname, SetNames(plan));
+  if (plan.new_net_ns) SNAPRUN_CHILD_STEP(Step::kLoopback, BringUpLoopback());
+  close(root_fd);
+  ChildFrame progress;
+  progress.kind = FrameKind::kProgress;
+  progress.steps_done = done;
+  progress.fallbacks = fallbacks;
+  SendFrame(report_fd, progress);
+  RunInit(plan, report_fd);
+}
+
+}  // namespace snaprun::sandbox

@@ -1,0 +1,19 @@
+// The child's side of clone(), in order. This is the one place that knows the step
+// order; every ordering constraint carries a one-line reason. Nothing here allocates:
+// failures go to the supervisor as one frame, then _exit.
+#pragma once
+
+#include "sandbox/plan.h"
+
+namespace snaprun::sandbox {
+
+struct ChildChannel {
+  int report_fd = -1;  // SOCK_SEQPACKET: GO comes in, frames go out
+  int stdin_fd = -1;
+  int stdout_fd = 1;
+  int stderr_fd = 2;
+};
+
+[[noreturn]] void RunChild(const ChildPlan& plan, const ChildChannel& channel);
+
+}  // namespace snaprun::sandbox

@@ -1,0 +1,19 @@
+// snaprun-sandbox: a runc-style CLI over OCI bundles. Dispatch only.
+#include "sandbox/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"snaprun-sandbox: rootless OCI container runtime"};
+  app.require_subcommand(1);
+  snaprun::sandbox::cli::GlobalOptions global;
+  app.add_option("--root", global.state_root, "directory for container state");
+  int exit_code = 0;
+  snaprun::sandbox::cli::RegisterRun(app, global, &exit_code);
+  snaprun::sandbox::cli::RegisterSpec(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return exit_code;
+}

@@ -1,0 +1,57 @@
+// `run --bundle DIR [--result FILE] [--timeout MS] ID`: runs the bundle's command to
+// completion and exits with its status (128+signal when a signal ended it).
+#include <cstdio>
+#include <fstream>
+
+#include "sandbox/cli/commands.h"
+#include "sandbox/oci_config.h"
+#include "sandbox/supervisor.h"
+
+namespace snaprun::sandbox::cli {
+namespace {
+
+struct RunOptions {
+  std::string bundle = ".";
+  std::string id;
+  std::string result_file;
+  int64_t timeout_ms = 0;
+  std::vector<int> preserve_fds;
+};
+
+void WriteResult(const std::string& path, const std::string& json) {
+  if (path.empty()) return;
+  std::ofstream out(path, std::ios::trunc);
+  out << json << "\n";
+}
+
+int Run(const RunOptions& options) {
+  auto config = LoadOciBundle(options.bundle);
+  if (!config) {
+    fprintf(stderr, "snaprun-sandbox: %s\n", config.error().ToString().c_str());
+    WriteResult(options.result_file, "{\"error\": \"invalid config\"}");
+    return 125;
+  }
+  if (options.timeout_ms > 0) config->timeout = std::chrono::milliseconds(options.timeout_ms);
+  auto result = RunSandbox(*config);
+  if (!result) {
+    fprintf(stderr, "snaprun-sandbox: %s\n", result.error().ToString().c_str());
+    WriteResult(options.result_file, "{\"error\": \"sandbox setup failed\"}");
+    return 125;
+  }
+  WriteResult(options.result_file, RunResultToJson(*result));
+  return result->ShellStatus();
+}
+
+}  // namespace
+
+void RegisterRun(CLI::App& app, const GlobalOptions&, int* exit_code) {
+  auto options = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", "run a container to completion");
+  cmd->add_option("--bundle,-b", options->bundle, "bundle directory holding config.json");
+  cmd->add_option("--result", options->result_file, "write the run result as JSON here");
+  cmd->add_option("--timeout", options->timeout_ms, "wall-clock limit in milliseconds");
+  cmd->add_option("id", options->id, "container id")->required();
+  cmd->callback([options, exit_code] { *exit_code = Run(*options); });
+}
+
+}  // namespace snaprun::sandbox::cli

@@ -1,0 +1,96 @@
+#include "sandbox/config.h"
+
+#include <string_view>
+
+namespace snaprun::sandbox {
+namespace {
+
+Error Invalid(const std::string& what) { return Error(ErrorCode::kInvalidInput, what); }
+
+// An in-sandbox path must be absolute and free of ".." so the plan can resolve it
+// inside the root without ever looking at the host.
+bool IsCleanAbsolute(std::string_view path) {
+  if (path.empty() || path[0] != '/') return false;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    if (path.substr(pos, next - pos) == "..") return false;
+    pos = next + 1;
+  }
+  return true;
+}
+
+Result<void> ValidateMount(const Mount& mount, size_t index) {
+  std::string where = "mounts[" + std::to_string(index) + "]";
+  if (!IsCleanAbsolute(mount.destination)) {
+    return Invalid(where + ".destination: must be an absolute path without \"..\": \"" +
+                   mount.destination + "\"");
+  }
+  if (mount.destination == "/") return Invalid(where + ".destination: cannot mount over /");
+  if (mount.type == MountType::kBind && (mount.source.empty() || mount.source[0] != '/')) {
+    return Invalid(where + ".source: a bind source must be an absolute host path");
+  }
+  if (mount.type == MountType::kOverlay && mount.overlay_lower.empty()) {
+    return Invalid(where + ": an overlay needs at least one lower directory");
+  }
+  for (const auto& lower : mount.overlay_lower) {
+    if (lower.empty() || lower[0] != '/' || lower.find_first_of(",:") != std::string::npos) {
+      return Invalid(where + ".lower: \"" + lower + "\" must be absolute without ',' or ':'");
+    }
+  }
+  return Ok();
+}
+
+Result<void> ValidateIdMappings(const std::vector<IdMapping>& maps, const char* name) {
+  if (maps.size() > 340) return Invalid(std::string(name) + ": at most 340 lines");
+  for (const auto& m : maps) {
+    if (m.count == 0) return Invalid(std::string(name) + ": a mapping with count 0");
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<void> Config::Validate() const {
+  if (rootfs.empty() || rootfs[0] != '/') return Invalid("root.path: must be an absolute path");
+  if (process.args.empty()) return Invalid("process.args: must name a command");
+  if (!IsCleanAbsolute(process.cwd)) return Invalid("process.cwd: must be an absolute path");
+  // pivot_root needs a mount namespace of our own; without one the host's root would move.
+  if (!namespaces.mount) return Invalid("linux.namespaces: a mount namespace is required");
+  if (!namespaces.uts && (!hostname.empty() || !domainname.empty())) {
+    return Invalid("hostname: setting it requires a uts namespace");
+  }
+  for (size_t i = 0; i < mounts.size(); ++i) SNAPRUN_TRY(ValidateMount(mounts[i], i));
+  for (const auto& p : masked_paths) {
+    if (!IsCleanAbsolute(p)) return Invalid("linux.maskedPaths: bad path \"" + p + "\"");
+  }
+  for (const auto& p : readonly_paths) {
+    if (!IsCleanAbsolute(p)) return Invalid("linux.readonlyPaths: bad path \"" + p + "\"");
+  }
+  SNAPRUN_TRY(ValidateIdMappings(uid_mappings, "linux.uidMappings"));
+  SNAPRUN_TRY(ValidateIdMappings(gid_mappings, "linux.gidMappings"));
+  if (!namespaces.user && (!uid_mappings.empty() || !gid_mappings.empty())) {
+    return Invalid("linux.uidMappings: id mappings need a user namespace");
+  }
+  if (process.terminal) return Invalid("process.terminal: a terminal is not supported yet");
+  if (timeout && timeout->count() <= 0) return Invalid("timeout: must be positive");
+  for (int fd : preserved_fds) {
+    if (fd < 0) return Invalid("preserved fds: negative fd");
+  }
+  return Ok();
+}
+
+// The same lists runc and podman mask: kernel interfaces that leak host state or
+// let a process poke the host (sysrq, kcore, timer lists, firmware).
+std::vector<std::string> DefaultMaskedPaths() {
+  return {"/proc/acpi",         "/proc/asound",       "/proc/interrupts", "/proc/kcore",
+          "/proc/keys",         "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+          "/proc/sched_debug",  "/proc/scsi",         "/sys/firmware",    "/sys/devices/virtual/powercap"};
+}
+
+std::vector<std::string> DefaultReadonlyPaths() {
+  return {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+}
+
+}  // namespace snaprun::sandbox

@@ -1,0 +1,180 @@
+#include "sandbox/mounts.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "sandbox/base/syscall.h"
+#include "sandbox/overlay_copy.h"
+
+namespace snaprun::sandbox {
+namespace {
+
+constexpr uint64_t kResolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+
+// Creates every missing directory of REL (the last one too unless LAST_IS_FILE).
+int CreateComponents(int root_fd, const char* rel, bool last_is_file) {
+  char prefix[4096] = {};
+  size_t len = strnlen(rel, sizeof prefix - 1);
+  for (size_t i = 0; i <= len; ++i) {
+    if (i < len && rel[i] != '/') continue;
+    if (i == len && last_is_file) break;
+    memcpy(prefix, rel, i);
+    prefix[i] = '\0';
+    if (i == 0) continue;
+    size_t slash = i;
+    while (slash > 0 && prefix[slash - 1] != '/') --slash;
+    // The parent is resolved inside the root; the new name is a single component,
+    // and mkdirat never follows a final symlink.
+    prefix[slash > 0 ? slash - 1 : 0] = '\0';
+    int parent = OpenInRoot(root_fd, slash > 0 ? prefix : ".", O_PATH | O_DIRECTORY);
+    if (parent < 0) return -parent;
+    int rc = mkdirat(parent, rel + slash, 0755) == 0 || errno == EEXIST ? 0 : errno;
+    close(parent);
+    if (rc != 0) return rc;
+  }
+  return 0;
+}
+
+int CreateFinalFile(int root_fd, const char* rel) {
+  const char* slash = strrchr(rel, '/');
+  char parent_path[4096] = {};
+  if (slash != nullptr) memcpy(parent_path, rel, static_cast<size_t>(slash - rel));
+  int parent = OpenInRoot(root_fd, slash != nullptr ? parent_path : ".", O_PATH | O_DIRECTORY);
+  if (parent < 0) return -parent;
+  const char* name = slash != nullptr ? slash + 1 : rel;
+  int fd = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+  int rc = fd >= 0 || errno == EEXIST ? 0 : errno;
+  if (fd >= 0) close(fd);
+  close(parent);
+  return rc;
+}
+
+unsigned long long AttrFromFlags(unsigned long flags) {
+  unsigned long long attr = 0;
+  if (flags & MS_RDONLY) attr |= MOUNT_ATTR_RDONLY;
+  if (flags & MS_NOSUID) attr |= MOUNT_ATTR_NOSUID;
+  if (flags & MS_NODEV) attr |= MOUNT_ATTR_NODEV;
+  if (flags & MS_NOEXEC) attr |= MOUNT_ATTR_NOEXEC;
+  return attr;
+}
+
+ChildError MountBind(int root_fd, const MountOp& op) {
+  struct stat st;
+  if (stat(op.source.c_str(), &st) != 0) return Fail(Step::kMount, errno, "stat", op.source.c_str());
+  int target = -1;
+  ChildError e = EnsureMountPoint(root_fd, op.target.c_str(), !S_ISDIR(st.st_mode), &target);
+  if (e.failed()) return e;
+  int rc = MountOnFd(op.source.c_str(), target, nullptr, op.flags, nullptr);
+  int err = errno;
+  close(target);
+  if (rc != 0) return Fail(Step::kMount, err, "bind", op.source.c_str());
+  if (op.remount_flags == 0) return Success();
+  return SetMountFlags(root_fd, op.target.c_str(), op.remount_flags, op.flags & MS_REC,
+                       Step::kMount);
+}
+
+ChildError MountFilesystem(int root_fd, const MountOp& op, const char* data) {
+  int target = -1;
+  ChildError e = EnsureMountPoint(root_fd, op.target.c_str(), false, &target);
+  if (e.failed()) return e;
+  int rc = MountOnFd(op.fstype.c_str(), target, op.fstype.c_str(), op.flags, data);
+  int err = errno;
+  close(target);
+  if (rc != 0) return Fail(Step::kMount, err, "mount", op.target.c_str());
+  return Success();
+}
+
+// Overlay: a tmpfs at the target holds upper/ and work/; the overlay then covers it.
+// If the kernel refuses overlayfs here (EPERM/EINVAL rootless on some filesystems),
+// the lower layers are copied into that tmpfs instead and the fallback recorded.
+ChildError MountOverlay(int root_fd, const MountOp& op, uint64_t* fallbacks) {
+  int target = -1;
+  ChildError e = EnsureMountPoint(root_fd, op.target.c_str(), false, &target);
+  if (e.failed()) return e;
+  int rc = MountOnFd("tmpfs", target, "tmpfs", op.flags & ~MS_RDONLY, op.scratch_data.c_str());
+  int err = errno;
+  close(target);
+  if (rc != 0) return Fail(Step::kOverlay, err, "mount scratch tmpfs", op.target.c_str());
+  int tmp = OpenInRoot(root_fd, op.target.c_str(), O_RDONLY | O_DIRECTORY);
+  if (tmp < 0) return Fail(Step::kOverlay, -tmp, "open", op.target.c_str());
+  struct stat via_fd, via_path;
+  // The overlay options name the scratch dirs by host path: it must be this tmpfs.
+  bool same = fstat(tmp, &via_fd) == 0 && stat(op.host_target.c_str(), &via_path) == 0 &&
+              via_fd.st_dev == via_path.st_dev && via_fd.st_ino == via_path.st_ino;
+  if (!same || mkdirat(tmp, "upper", 0755) != 0 || mkdirat(tmp, "work", 0755) != 0) {
+    err = same ? errno : EXDEV;
+    close(tmp);
+    return Fail(Step::kOverlay, err, "prepare upper", op.host_target.c_str());
+  }
+  rc = mount("overlay", op.host_target.c_str(), "overlay", op.flags, op.data.c_str());
+  err = errno;
+  if (rc == 0 || !op.overlay_copy_fallback || (err != EPERM && err != EINVAL)) {
+    close(tmp);
+    return rc == 0 ? Success() : Fail(Step::kOverlay, err, "mount overlay", op.target.c_str());
+  }
+  *fallbacks |= kFallbackOverlayCopy;
+  e = CopyLowersInto(op, tmp);
+  close(tmp);
+  return e;
+}
+
+}  // namespace
+
+int OpenInRoot(int root_fd, const char* rel, int flags) {
+  open_how how{};
+  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
+  how.resolve = kResolve;
+  if (rel[0] == '\0') rel = ".";
+  long fd = RetryOnEintr([&] { return syscall(SYS_openat2, root_fd, rel, &how, sizeof how); });
+  return fd < 0 ? -errno : static_cast<int>(fd);
+}
+
+ChildError EnsureMountPoint(int root_fd, const char* rel, bool as_file, int* out_fd) {
+  int fd = OpenInRoot(root_fd, rel, O_PATH);
+  if (fd == -ENOENT) {
+    int err = CreateComponents(root_fd, rel, as_file);
+    if (err == 0 && as_file) err = CreateFinalFile(root_fd, rel);
+    if (err != 0) return Fail(Step::kMountPoint, err, "create", rel);
+    fd = OpenInRoot(root_fd, rel, O_PATH);
+  }
+  if (fd < 0) return Fail(Step::kMountPoint, -fd, "open", rel);
+  *out_fd = fd;
+  return Success();
+}
+
+int MountOnFd(const char* source, int target_fd, const char* fstype, unsigned long flags,
+              const char* data) {
+  char path[32];
+  return mount(source, ProcFdPath(target_fd, path), fstype, flags, data);
+}
+
+ChildError SetMountFlags(int root_fd, const char* rel, unsigned long flags, bool recursive,
+                         Step step) {
+  // Reopen: an fd taken before the mount points at the covered directory, not the mount.
+  int fd = OpenInRoot(root_fd, rel, O_PATH);
+  if (fd < 0) return Fail(step, -fd, "open", rel);
+  mount_attr attr{};
+  attr.attr_set = AttrFromFlags(flags);
+  int rc = mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+                         sizeof attr);
+  int err = errno;
+  close(fd);
+  return rc == 0 ? Success() : Fail(step, err, "remount", rel[0] ? rel : "/");
+}
+
+ChildError ApplyMountOp(int root_fd, const MountOp& op, uint64_t* fallbacks) {
+  switch (op.type) {
+    case MountType::kBind: return MountBind(root_fd, op);
+    case MountType::kOverlay: return MountOverlay(root_fd, op, fallbacks);
+    default: return MountFilesystem(root_fd, op, op.data.empty() ? nullptr : op.data.c_str());
+  }
+}
+
+}  // namespace snaprun::sandbox

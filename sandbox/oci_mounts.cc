@@ -1,0 +1,200 @@
+#include "sandbox/oci_mounts.h"
+
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
+#include "sandbox/seccomp.h"
+
+namespace snaprun::sandbox {
+namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+// Mounts the runtime always makes itself (fresh proc, minimal /dev): an OCI entry
+// for them is accepted and satisfied by the runtime's own, stricter version.
+bool ProvidedByRuntime(const std::string& type, const std::string& dest) {
+  return (type == "proc" && dest == "/proc") || (type == "tmpfs" && dest == "/dev") ||
+         (type == "devpts" && dest == "/dev/pts") ||
+         ((type == "tmpfs" || type == "shm") && dest == "/dev/shm");
+}
+
+Result<void> ApplyOption(OciReader& r, const std::string& opt, const std::string& at, Mount& m) {
+  auto value = [&](const char* prefix) { return opt.substr(std::string(prefix).size()); };
+  if (opt == "ro") m.read_only = true;
+  else if (opt == "rw") m.read_only = false;
+  else if (opt == "nosuid") m.nosuid = true;
+  else if (opt == "suid") m.nosuid = false;
+  else if (opt == "nodev") m.nodev = true;
+  else if (opt == "dev") m.nodev = false;
+  else if (opt == "noexec") m.noexec = true;
+  else if (opt == "exec") m.noexec = false;
+  else if (opt == "bind") { m.type = MountType::kBind; m.recursive = false; }
+  else if (opt == "rbind") { m.type = MountType::kBind; m.recursive = true; }
+  else if (opt == "private" || opt == "rprivate") {}  // every mount here is private already
+  else if (opt.rfind("size=", 0) == 0) {
+    try { m.size_bytes = std::stoull(value("size=")); } catch (...) { return r.Invalid(at, "bad size"); }
+  } else if (opt.rfind("mode=", 0) == 0) {
+    try { m.mode = static_cast<uint32_t>(std::stoul(value("mode="), nullptr, 8)); } catch (...) { return r.Invalid(at, "bad mode"); }
+  } else if (opt.rfind("lowerdir=", 0) == 0) {
+    std::stringstream dirs(value("lowerdir="));
+    for (std::string d; std::getline(dirs, d, ':');) m.overlay_lower.push_back(d);
+  } else {
+    return r.Invalid(at, "unsupported mount option \"" + opt + "\"");
+  }
+  return Ok();
+}
+
+Result<MountType> TypeFromName(OciReader& r, const std::string& type, const std::string& at) {
+  if (type == "bind" || type == "none" || type.empty()) return MountType::kBind;
+  if (type == "tmpfs") return MountType::kTmpfs;
+  if (type == "overlay") return MountType::kOverlay;
+  if (type == "mqueue") return MountType::kMqueue;
+  if (type == "sysfs") return MountType::kSysfs;
+  return r.Invalid(at, "mount type \"" + type + "\" is not supported");
+}
+
+Result<void> ParseMount(OciReader& r, const Object::Ptr& o, const std::string& at, Config& c) {
+  SNAPRUN_TRY(r.OnlyKeys(o, at, {"destination", "type", "source", "options"}));
+  Mount m;
+  m.destination = SNAPRUN_TRY(r.Str(o->get("destination"), at + ".destination"));
+  std::string type = o->has("type") ? SNAPRUN_TRY(r.Str(o->get("type"), at + ".type")) : "";
+  if (ProvidedByRuntime(type, m.destination)) return Ok();
+  m.type = SNAPRUN_TRY(TypeFromName(r, type, at + ".type"));
+  if (o->has("source")) m.source = SNAPRUN_TRY(r.Str(o->get("source"), at + ".source"));
+  if (o->has("options")) {
+    auto options = SNAPRUN_TRY(r.Strings(o->get("options"), at + ".options"));
+    for (size_t i = 0; i < options.size(); ++i) {
+      SNAPRUN_TRY(ApplyOption(r, options[i], at + ".options[" + std::to_string(i) + "]", m));
+    }
+  }
+  if (m.type == MountType::kBind && type != "bind" && type != "none" && !type.empty()) {
+    return r.Invalid(at + ".type", "bind options on a \"" + type + "\" mount");
+  }
+  c.mounts.push_back(std::move(m));
+  return Ok();
+}
+
+Result<void> ParseNamespaces(OciReader& r, const Var& v, Config& c) {
+  auto a = SNAPRUN_TRY(r.AsArray(v, "linux.namespaces"));
+  c.namespaces = NamespaceSet{false, false, false, false, false, false};
+  c.network = Network::kHost;
+  for (size_t i = 0; i < a->size(); ++i) {
+    std::string at = "linux.namespaces[" + std::to_string(i) + "]";
+    auto o = SNAPRUN_TRY(r.AsObject(a->get(i), at));
+    SNAPRUN_TRY(r.OnlyKeys(o, at, {"type"}));  // "path" (joining) is not implemented
+    std::string type = SNAPRUN_TRY(r.Str(o->get("type"), at + ".type"));
+    if (type == "user") c.namespaces.user = true;
+    else if (type == "mount") c.namespaces.mount = true;
+    else if (type == "pid") c.namespaces.pid = true;
+    else if (type == "uts") c.namespaces.uts = true;
+    else if (type == "ipc") c.namespaces.ipc = true;
+    else if (type == "cgroup") c.namespaces.cgroup = true;
+    else if (type == "network") c.network = Network::kNone;
+    else return r.Invalid(at + ".type", "unknown namespace \"" + type + "\"");
+  }
+  return Ok();
+}
+
+Result<std::vector<IdMapping>> ParseIdMappings(OciReader& r, const Var& v, const std::string& path) {
+  auto a = SNAPRUN_TRY(r.AsArray(v, path));
+  std::vector<IdMapping> maps;
+  for (size_t i = 0; i < a->size(); ++i) {
+    std::string at = path + "[" + std::to_string(i) + "]";
+    auto o = SNAPRUN_TRY(r.AsObject(a->get(i), at));
+    SNAPRUN_TRY(r.OnlyKeys(o, at, {"containerID", "hostID", "size"}));
+    maps.push_back({SNAPRUN_TRY(r.U32(o->get("containerID"), at + ".containerID")),
+                    SNAPRUN_TRY(r.U32(o->get("hostID"), at + ".hostID")),
+                    SNAPRUN_TRY(r.U32(o->get("size"), at + ".size"))});
+  }
+  return maps;
+}
+
+// Stored in Config.resources; plan.cc enforces memory and pids through rlimits until
+// cgroups exist and refuses the rest. A devices list may only deny everything: the
+// minimal /dev already holds nothing else.
+Result<void> ParseResources(OciReader& r, const Object::Ptr& o, Resources& res) {
+  const std::string p = "linux.resources";
+  SNAPRUN_TRY(r.OnlyKeys(o, p, {"memory", "pids", "cpu", "devices"}));
+  if (o->has("memory")) {
+    auto m = SNAPRUN_TRY(r.AsObject(o->get("memory"), p + ".memory"));
+    SNAPRUN_TRY(r.OnlyKeys(m, p + ".memory", {"limit", "swap"}));
+    if (m->has("limit")) res.memory_max_bytes = SNAPRUN_TRY(r.U64(m->get("limit"), p + ".memory.limit"));
+    if (m->has("swap")) res.memory_swap_max_bytes = SNAPRUN_TRY(r.U64(m->get("swap"), p + ".memory.swap"));
+  }
+  if (o->has("pids")) {
+    auto m = SNAPRUN_TRY(r.AsObject(o->get("pids"), p + ".pids"));
+    SNAPRUN_TRY(r.OnlyKeys(m, p + ".pids", {"limit"}));
+    res.pids_max = static_cast<int64_t>(SNAPRUN_TRY(r.U64(m->get("limit"), p + ".pids.limit")));
+  }
+  if (o->has("cpu")) {
+    auto m = SNAPRUN_TRY(r.AsObject(o->get("cpu"), p + ".cpu"));
+    SNAPRUN_TRY(r.OnlyKeys(m, p + ".cpu", {"quota", "period", "shares", "cpus"}));
+    if (m->has("quota")) res.cpu_quota_us = SNAPRUN_TRY(r.U64(m->get("quota"), p + ".cpu.quota"));
+    if (m->has("period")) res.cpu_period_us = SNAPRUN_TRY(r.U64(m->get("period"), p + ".cpu.period"));
+    if (m->has("shares")) res.cpu_shares = SNAPRUN_TRY(r.U64(m->get("shares"), p + ".cpu.shares"));
+    if (m->has("cpus")) res.cpuset_cpus = SNAPRUN_TRY(r.Str(m->get("cpus"), p + ".cpu.cpus"));
+  }
+  if (o->has("devices")) {
+    auto a = SNAPRUN_TRY(r.AsArray(o->get("devices"), p + ".devices"));
+    for (size_t i = 0; i < a->size(); ++i) {
+      std::string at = p + ".devices[" + std::to_string(i) + "]";
+      auto d = SNAPRUN_TRY(r.AsObject(a->get(i), at));
+      SNAPRUN_TRY(r.OnlyKeys(d, at, {"allow", "access"}));
+      if (SNAPRUN_TRY(r.Bool(d->get("allow"), at + ".allow"))) {
+        return r.Invalid(at, "device allow rules are not supported (only the minimal /dev)");
+      }
+    }
+  }
+  return Ok();
+}
+
+Result<void> ParseSeccomp(OciReader& r, const Var& v, Config& c) {
+  auto o = SNAPRUN_TRY(r.AsObject(v, "linux.seccomp"));
+  std::ostringstream text;
+  Poco::JSON::Stringifier::stringify(o, text);
+  c.seccomp = SNAPRUN_TRY_CTX(SeccompProfileFromJson(text.str(), "linux.seccomp"), "linux.seccomp");
+  return Ok();
+}
+
+}  // namespace
+
+Result<void> ParseMounts(OciReader& r, const Var& v, Config& c) {
+  auto a = SNAPRUN_TRY(r.AsArray(v, "mounts"));
+  for (size_t i = 0; i < a->size(); ++i) {
+    std::string at = "mounts[" + std::to_string(i) + "]";
+    auto mount = SNAPRUN_TRY(r.AsObject(a->get(i), at));
+    SNAPRUN_TRY(ParseMount(r, mount, at, c));
+  }
+  return Ok();
+}
+
+Result<void> ParseLinux(OciReader& r, const Object::Ptr& o, Config& c) {
+  SNAPRUN_TRY(r.OnlyKeys(o, "linux", {"namespaces", "uidMappings", "gidMappings", "seccomp",
+                                      "maskedPaths", "readonlyPaths", "resources",
+                                      "rootfsPropagation"}));
+  SNAPRUN_TRY(ParseNamespaces(r, o->get("namespaces"), c));
+  if (o->has("uidMappings")) c.uid_mappings = SNAPRUN_TRY(ParseIdMappings(r, o->get("uidMappings"), "linux.uidMappings"));
+  if (o->has("gidMappings")) c.gid_mappings = SNAPRUN_TRY(ParseIdMappings(r, o->get("gidMappings"), "linux.gidMappings"));
+  if (o->has("seccomp")) SNAPRUN_TRY(ParseSeccomp(r, o->get("seccomp"), c));
+  c.masked_paths = o->has("maskedPaths") ? SNAPRUN_TRY(r.Strings(o->get("maskedPaths"), "linux.maskedPaths")) : std::vector<std::string>{};
+  c.readonly_paths = o->has("readonlyPaths") ? SNAPRUN_TRY(r.Strings(o->get("readonlyPaths"), "linux.readonlyPaths")) : std::vector<std::string>{};
+  if (o->has("resources")) {
+    auto resources = SNAPRUN_TRY(r.AsObject(o->get("resources"), "linux.resources"));
+    SNAPRUN_TRY(ParseResources(r, resources, c.resources));
+  }
+  if (o->has("rootfsPropagation")) {
+    std::string prop = SNAPRUN_TRY(r.Str(o->get("rootfsPropagation"), "linux.rootfsPropagation"));
+    if (prop != "private" && prop != "rprivate") {
+      return r.Invalid("linux.rootfsPropagation", "only \"private\" is supported");
+    }
+  }
+  if (!c.namespaces.uts && (!c.hostname.empty() || !c.domainname.empty())) {
+    return r.Invalid("hostname", "needs a uts namespace in linux.namespaces");
+  }
+  return Ok();
+}
+
+}  // namespace snaprun::sandbox

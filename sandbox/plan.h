@@ -1,0 +1,101 @@
+// ChildPlan: everything the child needs after clone(), computed in the parent from a
+// validated Config. The child only reads it (c_str(), indexing): no allocation, no
+// formatting, no lookups after clone. Paths inside the sandbox are kept relative to
+// the new root ("proc", "workspace/logs") so they can be resolved with RESOLVE_IN_ROOT.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sandbox/base/error.h"
+#include "sandbox/capabilities.h"
+#include "sandbox/config.h"
+#include "sandbox/seccomp.h"
+
+namespace snaprun::sandbox {
+
+struct MountOp {
+  MountType type = MountType::kBind;
+  std::string source;   // kBind: host path; kOverlay: unused
+  std::string target;   // relative to the new root, no leading '/'
+  std::string fstype;   // "tmpfs", "proc", "overlay", …
+  unsigned long flags = 0;           // first mount(2)
+  unsigned long remount_flags = 0;   // bind remount (ro/nosuid/nodev/noexec); 0 = none
+  std::string data;                  // fs options: "size=…,mode=…", overlay dirs
+  // kOverlay: the tmpfs holding upper/ and work/ is mounted at the target first;
+  // scratch_data are its options and host_target is rootfs+target (the overlay
+  // options name the upper dir through it; the child checks it is that tmpfs).
+  std::string scratch_data;
+  std::string host_target;
+  std::vector<std::string> overlay_lower;  // for the copy fallback, bottom layer first
+  bool overlay_copy_fallback = false;
+};
+
+struct ChildPlan {
+  std::string rootfs;
+  bool rootfs_read_only = true;
+  uint64_t clone_flags = 0;  // CLONE_NEW*
+  bool new_user_ns = false;
+  bool new_pid_ns = false;
+  bool new_net_ns = false;
+  bool new_uts_ns = false;
+
+  // Parent half of the user namespace.
+  std::string uid_map;  // "inside outside count\n" lines
+  std::string gid_map;
+  bool deny_setgroups = true;
+  bool use_newuidmap = false;  // ranges beyond the caller's own id: needs the setuid helpers
+
+  std::vector<MountOp> mounts;  // after /proc and /dev, in config order
+  bool mount_proc = true;
+  std::vector<std::string> masked_paths;    // absolute, applied after pivot_root
+  std::vector<std::string> readonly_paths;
+
+  std::string hostname;
+  std::string domainname;
+
+  std::vector<std::string> argv_storage;
+  std::vector<std::string> env_storage;
+  std::vector<char*> argv;  // NULL-terminated, points into argv_storage
+  std::vector<char*> envp;
+  std::string search_path;  // PATH from the command's env, for a bare args[0]
+  std::string cwd;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> additional_gids;
+  int umask = -1;  // -1: inherit
+  std::vector<Rlimit> rlimits;
+  std::vector<int> preserved_fds;  // become 3, 4, … in the command
+
+  CapabilityPlan capabilities;
+  bool no_new_privileges = true;
+  std::optional<SeccompProgram> seccomp;
+
+  // Human-readable: which limits are enforced and how ("RLIMIT_AS=… (rlimit)").
+  std::vector<std::string> limits;
+
+  ChildPlan() = default;
+  ChildPlan(const ChildPlan&) = delete;  // argv/envp point into the storage
+  ChildPlan& operator=(const ChildPlan&) = delete;
+};
+
+// Who runs the supervisor: decides the default id maps.
+struct Caller {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// Pure: Config → plan (no syscalls besides reading cap_last_cap through PlanCapabilities).
+Result<void> BuildPlan(const Config& config, const Caller& caller, ChildPlan& plan);
+
+// Pure helpers, exposed for tests.
+unsigned long MountFlags(const Mount& mount);        // first mount(2)
+unsigned long BindRemountFlags(const Mount& mount);  // 0 when no remount is needed
+std::string TmpfsData(uint64_t size_bytes, uint32_t mode);
+std::string RlimitName(int resource);
+
+}  // namespace snaprun::sandbox

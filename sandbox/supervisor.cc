@@ -1,0 +1,189 @@
+#include "sandbox/supervisor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "sandbox/base/syscall.h"
+#include "sandbox/child_report.h"
+#include "sandbox/child_setup.h"
+#include "sandbox/userns.h"
+
+namespace snaprun::sandbox {
+namespace {
+
+// The kernel's struct clone_args (linux/sched.h conflicts with <sched.h>).
+struct CloneArgs {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+      set_tid_size, cgroup;
+};
+
+// Fork-like clone: no new stack, so the child continues here on a copy of ours.
+pid_t CloneChild(uint64_t ns_flags, int* pidfd, bool* used_fallback) {
+  CloneArgs args{};
+  args.flags = ns_flags | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uint64_t>(pidfd);
+  args.exit_signal = SIGCHLD;
+  long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid >= 0 || errno != ENOSYS) return static_cast<pid_t>(pid);
+  *used_fallback = true;
+  // clone(): on x86-64 the argument order is flags, stack, parent_tid (the pidfd), …
+  return static_cast<pid_t>(
+      syscall(SYS_clone, ns_flags | CLONE_PIDFD | SIGCHLD, nullptr, pidfd, nullptr, 0));
+}
+
+Result<void> SendGo(SandboxProcess& process) {
+  char go = 'G';
+  if (RetryOnEintr([&] { return send(process.report.get(), &go, 1, MSG_NOSIGNAL); }) != 1) {
+    return Error::FromErrno("send", "GO to the sandbox");
+  }
+  return Ok();
+}
+
+void KillAndReap(SandboxProcess& process) {
+  syscall(SYS_pidfd_send_signal, process.pidfd.get(), SIGKILL, nullptr, 0);
+  int status = 0;
+  RetryOnEintr([&] { return waitpid(process.pid, &status, 0); });
+}
+
+// Frames left in the socket after init exited: a failure wins over everything.
+struct Frames {
+  std::optional<ChildFrame> failure;
+  std::optional<ChildFrame> progress;
+  std::optional<ChildFrame> exit;
+};
+
+Frames DrainFrames(int fd) {
+  Frames frames;
+  ChildFrame frame;
+  while (RetryOnEintr([&] { return recv(fd, &frame, sizeof frame, MSG_DONTWAIT); }) ==
+         static_cast<ssize_t>(sizeof frame)) {
+    if (frame.kind == FrameKind::kFailure && !frames.failure) frames.failure = frame;
+    if (frame.kind == FrameKind::kProgress) frames.progress = frame;
+    if (frame.kind == FrameKind::kExit) frames.exit = frame;
+  }
+  return frames;
+}
+
+// Waits for init to exit, enforcing the timeout; returns whether it timed out.
+bool WaitWithTimeout(SandboxProcess& process, const Config& config) {
+  using Clock = std::chrono::steady_clock;
+  std::optional<Clock::time_point> deadline;
+  if (config.timeout) deadline = process.started + *config.timeout;
+  bool timed_out = false;
+  for (;;) {
+    int wait_ms = -1;
+    if (deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
+      wait_ms = static_cast<int>(std::max<int64_t>(0, left.count()));
+    }
+    pollfd pfd{process.pidfd.get(), POLLIN, 0};
+    int n = poll(&pfd, 1, wait_ms);
+    if (n > 0) return timed_out;
+    if (n < 0 && errno == EINTR) continue;
+    // Deadline passed: SIGTERM now (init forwards it), SIGKILL after the grace.
+    int sig = timed_out ? SIGKILL : SIGTERM;
+    syscall(SYS_pidfd_send_signal, process.pidfd.get(), sig, nullptr, 0);
+    deadline = timed_out ? std::optional<Clock::time_point>() : Clock::now() + config.kill_grace;
+    timed_out = true;
+  }
+}
+
+void FillStatus(RunResult& result, int init_status, const Frames& frames) {
+  // Init mirrors a signal death as 128+sig; its exit frame has the exact status.
+  int status = frames.exit ? frames.exit->wait_status : init_status;
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+}
+
+void FillSteps(RunResult& result, const SandboxProcess& process, const Frames& frames) {
+  if (process.plan->new_user_ns) result.steps.push_back("user namespace + id maps");
+  if (frames.progress) {
+    for (auto& s : StepNames(frames.progress->steps_done)) result.steps.push_back(s);
+    if (frames.progress->fallbacks & kFallbackOverlayCopy) {
+      result.fallbacks.push_back("overlay refused by the kernel: lower copied to tmpfs");
+    }
+  }
+  if (frames.exit) {
+    for (Step s : {Step::kSetIds, Step::kRlimits, Step::kFds, Step::kCapabilities,
+                   Step::kNoNewPrivs, Step::kSeccomp, Step::kExec}) {
+      if (s == Step::kNoNewPrivs && !process.plan->no_new_privileges) continue;
+      if (s == Step::kSeccomp && !process.plan->seccomp) continue;
+      result.steps.push_back(StepName(s));
+    }
+  }
+  if (process.clone3_fallback) result.fallbacks.push_back("clone3 missing: clone() used");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config) {
+  auto process = std::make_unique<SandboxProcess>();
+  process->plan = std::make_unique<ChildPlan>();
+  SNAPRUN_TRY(BuildPlan(config, Caller{getuid(), getgid()}, *process->plan));
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+    return Error::FromErrno("socketpair", "report channel");
+  }
+  process->report.Reset(pair[0]);
+  UniqueFd child_end(pair[1]);
+  UniqueFd dev_null(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (!dev_null) return Error::FromErrno("open", "/dev/null");
+  ChildChannel channel{child_end.get(), config.stdio.stdin_fd < 0 ? dev_null.get() : config.stdio.stdin_fd,
+                       config.stdio.stdout_fd, config.stdio.stderr_fd};
+  int pidfd = -1;
+  process->started = std::chrono::steady_clock::now();
+  pid_t pid = CloneChild(process->plan->clone_flags, &pidfd, &process->clone3_fallback);
+  if (pid < 0) return Error::FromErrno("clone", "sandbox init");
+  if (pid == 0) RunChild(*process->plan, channel);
+  process->pid = pid;
+  process->pidfd.Reset(pidfd);
+  child_end.Reset();
+  if (process->plan->new_user_ns) {
+    if (auto written = WriteIdMaps(pid, *process->plan); !written) {
+      KillAndReap(*process);
+      return std::move(written).error().Wrap("setting up the user namespace");
+    }
+  }
+  if (auto go = SendGo(*process); !go) {
+    KillAndReap(*process);
+    return std::move(go).error();
+  }
+  return process;
+}
+
+Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config) {
+  RunResult result;
+  result.timed_out = WaitWithTimeout(process, config);
+  int status = 0;
+  rusage usage{};
+  if (RetryOnEintr([&] { return wait4(process.pid, &status, 0, &usage); }) < 0) {
+    return Error::FromErrno("wait4", "sandbox init");
+  }
+  auto elapsed = std::chrono::steady_clock::now() - process.started;
+  Frames frames = DrainFrames(process.report.get());
+  if (frames.failure) return FailureToError(*frames.failure);
+  FillStatus(result, status, frames);
+  result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+  result.cpu_user_ms = usage.ru_utime.tv_sec * 1000 + usage.ru_utime.tv_usec / 1000;
+  result.cpu_system_ms = usage.ru_stime.tv_sec * 1000 + usage.ru_stime.tv_usec / 1000;
+  result.peak_rss_kb = usage.ru_maxrss;
+  FillSteps(result, process, frames);
+  result.limits = process.plan->limits;
+  return result;
+}
+
+Result<RunResult> RunSandbox(const Config& config) {
+  auto process = SNAPRUN_TRY(StartSandbox(config));
+  return WaitSandbox(*process, config);
+}
+
+}  // namespace snaprun::sandbox
