@@ -59,6 +59,13 @@ ChildError WaitForGo(int report_fd) {
   return Success();
 }
 
+ChildError BecomeRootInside(const ChildPlan& plan) {
+  if (!plan.become_root_inside) return Success();
+  if (setresgid(0, 0, 0) != 0) return Fail(Step::kSetIds, errno, "setresgid", "0 inside");
+  if (setresuid(0, 0, 0) != 0) return Fail(Step::kSetIds, errno, "setresuid", "0 inside");
+  return Success();
+}
+
 ChildError SetNames(const ChildPlan& plan) {
   if (!plan.new_uts_ns) return Success();
   if (!plan.hostname.empty() && sethostname(plan.hostname.c_str(), plan.hostname.size()) != 0) {
@@ -168,6 +175,7 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
     Die(report_fd, Fail(Step::kDeathSignal, errno, "prctl", "PR_SET_DUMPABLE"));
   }
   SNAPRUN_CHILD_STEP(Step::kStdio, SetStdio(ch));
+  SNAPRUN_CHILD_STEP(Step::kSetIds, BecomeRootInside(plan));
   // Private before any mount, or the mounts below would propagate to the host.
   SNAPRUN_CHILD_STEP(Step::kMakeRootPrivate, MakeMountsPrivate());
   int root_fd = -1;
