@@ -59,6 +59,13 @@ ChildError WaitForGo(int report_fd) {
   return Success();
 }
 
+ChildError BecomeRootInside(const ChildPlan& plan) {
+  if (!plan.become_root_inside) return Success();
+  if (setresgid(0, 0, 0) != 0) return Fail(Step::kSetIds, errno, "setresgid", "0 inside");
+  if (setresuid(0, 0, 0) != 0) return Fail(Step::kSetIds, errno, "setresuid", "0 inside");
+  return Success();
+}
+
 ChildError SetNames(const ChildPlan& plan) {
   if (!plan.new_uts_ns) return Success();
   if (!plan.hostname.empty() && sethostname(plan.hostname.c_str(), plan.hostname.size()) != 0) {
@@ -153,15 +160,22 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   int report_fd = ch.report_fd;
   uint64_t done = 0;
   uint64_t fallbacks = 0;
-  // First of all: die with the supervisor, and keep /proc/1/exe (the host binary)
-  // out of reach — a non-dumpable process's /proc entries need CAP_SYS_PTRACE in the
-  // host namespace, which no sandboxed process has (the CVE-2019-5736 class).
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || prctl(PR_SET_DUMPABLE, 0) != 0) {
-    Die(report_fd, Fail(Step::kDeathSignal, errno, "prctl", nullptr));
+  // First of all: die with the supervisor (a dead one is also seen as EOF below).
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
+    Die(report_fd, Fail(Step::kDeathSignal, errno, "prctl", "PR_SET_PDEATHSIG"));
   }
   // GO arrives only after the id maps are written: before that we are nobody.
   SNAPRUN_CHILD_STEP(Step::kSync, WaitForGo(report_fd));
+  // Keep /proc/1/exe (the host binary) out of reach: a non-dumpable process's /proc
+  // entries need CAP_SYS_PTRACE over its mm's (host) user namespace, which nothing in
+  // the sandbox has (the CVE-2019-5736 class). Chosen over re-exec from a sealed
+  // memfd because it costs nothing at start-up. Only after GO: a non-dumpable
+  // child's /proc/PID/uid_map is root-owned and the rootless parent could not write it.
+  if (prctl(PR_SET_DUMPABLE, 0) != 0) {
+    Die(report_fd, Fail(Step::kDeathSignal, errno, "prctl", "PR_SET_DUMPABLE"));
+  }
   SNAPRUN_CHILD_STEP(Step::kStdio, SetStdio(ch));
+  SNAPRUN_CHILD_STEP(Step::kSetIds, BecomeRootInside(plan));
   // Private before any mount, or the mounts below would propagate to the host.
   SNAPRUN_CHILD_STEP(Step::kMakeRootPrivate, MakeMountsPrivate());
   int root_fd = -1;
