@@ -55,10 +55,11 @@ Result<void> DecodeCommand(const SpecNode& node, RunSpec& spec) {
     return NodeError(node, "command",
                      "expected a list of arguments or a shell command string, got " + node.Describe());
   }
-  if (node.text.find_first_not_of(" \t\n") == std::string::npos) {
+  std::string script = SNAPRUN_TRY(ReadString(node, "command"));
+  if (script.find_first_not_of(" \t\n") == std::string::npos) {
     return NodeError(node, "command", "must not be empty");
   }
-  spec.command = {"/bin/sh", "-c", node.text};
+  spec.command = {"/bin/sh", "-c", std::move(script)};
   spec.command_is_shell = true;
   return Ok();
 }
@@ -118,6 +119,10 @@ Result<void> DecodeScalars(const SpecNode& root, RunSpec& spec) {
 Result<RunSpec> DecodeRunSpec(const SpecNode& root, const std::string& spec_path) {
   if (root.kind == SpecNode::Kind::kNull) {
     return NodeError(root, "", "the spec is empty; expected a mapping with at least name and command");
+  }
+  if (root.kind != SpecNode::Kind::kMap) {
+    return NodeError(root, "", "expected a mapping with keys such as name and command at the top "
+                               "level, got " + root.Describe());
   }
   SNAPRUN_TRY(ExpectMap(root, "",
                         {"name", "code", "allow_outside_code", "command", "image", "env",

@@ -114,16 +114,24 @@ Result<void> ExpectMap(const SpecNode& node, std::string_view path, KeyList allo
   return Ok();
 }
 
+// YAML's "\0" escape can put a NUL into a string; no path, name or argv can hold one.
+static Result<std::string> RefuseNul(const SpecNode& node, std::string_view path) {
+  if (node.text.find('\0') != std::string::npos) {
+    return NodeError(node, path, "must not contain a NUL character");
+  }
+  return node.text;
+}
+
 Result<std::string> ReadString(const SpecNode& node, std::string_view path) {
   if (!IsScalarOf(node, Type::kString)) return Expected(node, path, "a string");
-  return node.text;
+  return RefuseNul(node, path);
 }
 
 Result<std::string> ReadScalarText(const SpecNode& node, std::string_view path) {
   if (node.kind != SpecNode::Kind::kScalar || node.Resolve() == Type::kNull) {
     return Expected(node, path, "a string (write \"\" for an empty one)");
   }
-  return node.text;
+  return RefuseNul(node, path);
 }
 
 Result<size_t> ReadChoice(const SpecNode& node, std::string_view path, KeyList choices) {

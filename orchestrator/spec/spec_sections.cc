@@ -119,7 +119,9 @@ bool IsSimpleName(std::string_view text, size_t max_length) {
 
 bool IsImageReference(std::string_view text) {
   if (text.size() > 255) return false;
-  if (text == "host" || IsDigest(text)) return true;
+  if (text == "host") return true;
+  // "sha256:abc" is a mistyped digest, not an image called sha256 with tag abc.
+  if (text.starts_with("sha256:")) return IsDigest(text);
   size_t at = text.find('@');
   if (at != std::string_view::npos) return IsImageName(text.substr(0, at)) && IsDigest(text.substr(at + 1));
   size_t colon = text.rfind(':');
@@ -148,9 +150,7 @@ Result<std::map<std::string, std::string>> DecodeEnv(const SpecNode& node) {
                        "'" + key.text + "' is not a valid variable name; expected [A-Za-z_][A-Za-z0-9_]*");
     }
     std::string path = JoinPath("env", key.text);
-    std::string text = SNAPRUN_TRY(ReadScalarText(value, path));
-    if (text.find('\0') != std::string::npos) return NodeError(value, path, "must not contain a NUL character");
-    env[key.text] = std::move(text);
+    env[key.text] = SNAPRUN_TRY(ReadScalarText(value, path));
   }
   return env;
 }

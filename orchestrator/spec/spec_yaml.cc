@@ -173,6 +173,9 @@ class TreeBuilder : public YAML::EventHandler {
     } else if (!top.pending_key) {
       AcceptKey(top, std::move(node));
     } else {
+      // An empty value's mark is wherever the next token starts, often the next
+      // line; the key is where a reader looks.
+      if (node.kind == SpecNode::Kind::kNull) node.position = top.pending_key->position;
       top.node.entries.emplace_back(std::move(*top.pending_key), std::move(node));
       top.pending_key.reset();
     }
