@@ -8,8 +8,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "snaprun 0.1.0");
   int exit_code = 0;
-  namespace cli = snaprun::orchestrator::cli;
-  cli::RegisterSpecCommands(app, &exit_code);
+  (void)exit_code;  // command groups register here
+  snaprun::orchestrator::cli::RegisterSpecCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
