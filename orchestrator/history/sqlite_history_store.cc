@@ -12,6 +12,7 @@
 #include "orchestrator/history/history_rows.h"
 #include "orchestrator/history/history_schema.h"
 #include "orchestrator/history/run_id.h"
+#include "orchestrator/home/home.h"
 
 namespace snaprun::orchestrator {
 namespace {
@@ -21,6 +22,8 @@ using Poco::Data::Keywords::now;
 
 constexpr int kBusyTimeoutMs = 5000;  // SQLite's own wait for the lock, per attempt
 constexpr int kMaxBusyRetries = 40;   // then give up: something holds the lock for minutes
+// Rows per multi-row INSERT: 31 columns × 200 stays far below SQLite's 32766 variables.
+constexpr size_t kRowsPerInsert = 200;
 
 // BEGIN IMMEDIATE … COMMIT; rolls back unless committed. Poco's begin() would issue a
 // deferred BEGIN, which can fail with SQLITE_BUSY at the first write without waiting.
@@ -87,6 +90,11 @@ Result<std::unique_ptr<SqliteHistoryStore>> SqliteHistoryStore::Open(const std::
   return store;
 }
 
+Result<std::unique_ptr<SqliteHistoryStore>> SqliteHistoryStore::OpenInHome() {
+  std::string home = SNAPRUN_TRY(EnsureSnaprunHome());
+  return Open(home + "/history.db");
+}
+
 Result<void> SqliteHistoryStore::Configure() {
   return Guarded("configure", [&]() -> Result<void> {
     session_ << "PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs), now;
@@ -148,13 +156,18 @@ Result<void> SqliteHistoryStore::CreateAll(const std::vector<RunRecord>& runs) {
   int64_t created = NowMs();
   return Guarded("create", [&]() -> Result<void> {
     ImmediateTransaction transaction(session_);
-    for (const RunRecord& run : runs) {
-      RunRecord stamped = run;
-      auto& queued_at = stamped.state_times_ms[static_cast<size_t>(RunState::kQueued)];
-      if (!queued_at) queued_at = created;
+    for (size_t first = 0; first < runs.size(); first += kRowsPerInsert) {
+      size_t count = std::min(kRowsPerInsert, runs.size() - first);
       Poco::Data::Statement insert(session_);
-      insert << "INSERT INTO runs (" + RunColumns() + ") VALUES (" + RunPlaceholders() + ")";
-      BindRun(insert, stamped);
+      std::string values;
+      for (size_t i = 0; i < count; ++i) {
+        values += (i ? ", (" : "(") + RunPlaceholders() + ")";
+        RunRecord stamped = runs[first + i];
+        auto& queued_at = stamped.state_times_ms[static_cast<size_t>(RunState::kQueued)];
+        if (!queued_at) queued_at = created;
+        BindRun(insert, stamped);
+      }
+      insert << "INSERT INTO runs (" + RunColumns() + ") VALUES " + values;
       insert.execute();
     }
     transaction.Commit();

@@ -22,6 +22,8 @@ class SqliteHistoryStore final : public HistoryStore {
   // Opens (creating if needed) the database at PATH and migrates it to the current
   // schema. kCorrupt when it is not a history database or is newer than this build.
   static Result<std::unique_ptr<SqliteHistoryStore>> Open(const std::string& path);
+  // Opens SNAPRUN_HOME/history.db, creating SNAPRUN_HOME if needed.
+  static Result<std::unique_ptr<SqliteHistoryStore>> OpenInHome();
 
   Result<void> Create(const RunRecord& run) override;
   Result<void> Update(std::string_view id, const RunUpdate& update) override;

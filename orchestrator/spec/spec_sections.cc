@@ -155,18 +155,22 @@ Result<std::map<std::string, std::string>> DecodeEnv(const SpecNode& node) {
   return env;
 }
 
+// Fields are read in document order, so of two mistakes the first one is reported.
 Result<ResourceRequest> DecodeResources(const SpecNode& node) {
   SNAPRUN_TRY(ExpectMap(node, "resources",
                         {"cpus", "memory", "pids", "scratch", "tmp", "timeout", "nofile"}));
   ResourceRequest r;
-  auto field = [&](const char* key) { return node.Find(key); };
-  if (auto* n = field("cpus")) r.cpus = SNAPRUN_TRY(ReadPositiveNumber(*n, "resources.cpus", kMaxCpus));
-  if (auto* n = field("memory")) r.memory_bytes = SNAPRUN_TRY(ReadSize(*n, "resources.memory", kMaxSizeBytes));
-  if (auto* n = field("pids")) r.pids = SNAPRUN_TRY(ReadInteger(*n, "resources.pids", 1, kMaxPids));
-  if (auto* n = field("scratch")) r.scratch_bytes = SNAPRUN_TRY(ReadSize(*n, "resources.scratch", kMaxSizeBytes));
-  if (auto* n = field("tmp")) r.tmp_bytes = SNAPRUN_TRY(ReadSize(*n, "resources.tmp", kMaxSizeBytes));
-  if (auto* n = field("timeout")) r.timeout = SNAPRUN_TRY(ReadDuration(*n, "resources.timeout", kMaxTimeout));
-  if (auto* n = field("nofile")) r.nofile = SNAPRUN_TRY(ReadInteger(*n, "resources.nofile", 1, kMaxNofile));
+  for (const auto& [key, value] : node.entries) {
+    const std::string path = JoinPath("resources", key.text);
+    const std::string& k = key.text;
+    if (k == "cpus") r.cpus = SNAPRUN_TRY(ReadPositiveNumber(value, path, kMaxCpus));
+    if (k == "memory") r.memory_bytes = SNAPRUN_TRY(ReadSize(value, path, kMaxSizeBytes));
+    if (k == "pids") r.pids = SNAPRUN_TRY(ReadInteger(value, path, 1, kMaxPids));
+    if (k == "scratch") r.scratch_bytes = SNAPRUN_TRY(ReadSize(value, path, kMaxSizeBytes));
+    if (k == "tmp") r.tmp_bytes = SNAPRUN_TRY(ReadSize(value, path, kMaxSizeBytes));
+    if (k == "timeout") r.timeout = SNAPRUN_TRY(ReadDuration(value, path, kMaxTimeout));
+    if (k == "nofile") r.nofile = SNAPRUN_TRY(ReadInteger(value, path, 1, kMaxNofile));
+  }
   return r;
 }
 

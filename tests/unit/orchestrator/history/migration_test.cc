@@ -61,6 +61,18 @@ TEST(HistoryMigrations, PreviousVersionKeepsItsRuns) {
   EXPECT_EQ((*store)->List(testing::Query(50, std::nullopt, "new"))->size(), 1u);
 }
 
+TEST(HistoryMigrations, HomeDatabaseIsCreatedUnderSnaprunHome) {
+  snaprun::testing::TempDir dir;
+  std::string home = dir.path() + "/home";
+  const char* saved = getenv("SNAPRUN_HOME");
+  std::string previous = saved ? saved : "";
+  setenv("SNAPRUN_HOME", home.c_str(), 1);
+  Result<std::unique_ptr<SqliteHistoryStore>> store = SqliteHistoryStore::OpenInHome();
+  if (saved) setenv("SNAPRUN_HOME", previous.c_str(), 1); else unsetenv("SNAPRUN_HOME");
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  EXPECT_EQ(VersionOf(home + "/history.db"), kHistorySchemaVersion);
+}
+
 TEST(HistoryMigrations, NewerDatabaseIsRefused) {
   snaprun::testing::TempDir dir;
   std::string path = dir.path() + "/history.db";

@@ -122,6 +122,11 @@ TEST(SpecFields, BoundsAtTheirEdges) {
   EXPECT_FALSE(resources("nofile: 0"));
 }
 
+TEST(SpecFields, FirstMistakeInTheFileIsReported) {
+  EXPECT_EQ(Decode("name: s\ncommand: [a]\nresources: {memory: 2048TiB, cpus: 0}\n").error().ToString(),
+            "/repo/exp/run.yaml:3:21: resources.memory: 2048TiB is out of range; expected 1 to 1PiB");
+}
+
 TEST(SpecOutput, JsonCarriesResolvedValues) {
   Result<RunSpec> spec = Decode(
       "name: j\ncommand: [a, \"b c\"]\nenv: {X: \"q\\\"uote\"}\nresources: {memory: 1GiB, timeout: 90s}\n");
