@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libseccomp-dev libcap-dev libyaml-cpp-dev libpoco-dev libssl-dev libarchive-dev
   libgtest-dev libgmock-dev libsqlite3-dev libcli11-dev
-  busybox-static uidmap util-linux iproute2 python3 python3-jsonschema
+  busybox-static uidmap util-linux iproute2 python3 python3-jsonschema python3-yaml
 )
 # Benchmarks compare against these; tests never need them.
 if [[ "${SNAPRUN_BENCH_DEPS:-0}" == 1 ]]; then
