@@ -40,7 +40,7 @@ std::vector<Sized> DirectorySizes(const std::vector<TreeEntry>& entries) {
 std::string Listing(const std::string& title, const std::vector<Sized>& items) {
   std::string out = title + ":\n";
   for (const Sized& item : items) {
-    std::string size = FormatMegabytes(item.bytes);
+    std::string size = FormatSize(item.bytes);
     out += "  " + std::string(size.size() < 10 ? 10 - size.size() : 0, ' ') + size + "  " +
            item.path + "\n";
   }
@@ -48,14 +48,23 @@ std::string Listing(const std::string& title, const std::vector<Sized>& items) {
 }
 
 std::string Advice(const std::string& dir, const std::vector<Sized>& files,
-                   const std::vector<Sized>& dirs) {
+                   const std::vector<Sized>& dirs, bool size_limit) {
   std::string out = "To leave them out of the snapshot, add lines like these to " + dir +
                     "/.amlignore (same syntax as .gitignore):\n";
-  for (const auto* list : {&dirs, &files}) {
-    for (size_t i = 0; i < list->size() && i < 3; ++i) out += "  /" + (*list)[i].path + "\n";
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < dirs.size() && i < 2; ++i) {
+    if (dirs[i].bytes > 0) lines.push_back(dirs[i].path);
   }
-  out += "Or raise the limit: set SNAPSHOT_MAX_SIZE_BYTES (bytes), or snapshot.max_size / "
-         "snapshot.max_files in the run spec (an operator policy may cap both).";
+  for (const Sized& file : files) {
+    bool covered = false;
+    for (const std::string& dir_line : lines) covered |= file.path.rfind(dir_line, 0) == 0;
+    if (!covered && file.bytes > 0 && lines.size() < 4) lines.push_back(file.path);
+  }
+  for (const std::string& line : lines) out += "  /" + line + "\n";
+  out += size_limit ? "Or raise the limit: set SNAPSHOT_MAX_SIZE_BYTES (bytes), or snapshot.max_size "
+                     "in the run spec (an operator policy may cap it)."
+                   : "Or raise the limit: snapshot.max_files in the run spec (an operator "
+                     "policy may cap it).";
   return out;
 }
 
@@ -81,6 +90,20 @@ std::string FormatMegabytes(uint64_t bytes) {
   return buf;
 }
 
+std::string FormatSize(uint64_t bytes) {
+  static const char* kUnits[] = {"KB", "MB", "GB", "TB"};
+  if (bytes < 1024) return std::to_string(bytes) + " B";
+  double value = static_cast<double>(bytes) / 1024.0;
+  int unit = 0;
+  while (value >= 1024.0 && unit < 3) {
+    value /= 1024.0;
+    ++unit;
+  }
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.1f %s", value, kUnits[unit]);
+  return buf;
+}
+
 Result<void> CheckLimits(const std::string& dir, const std::vector<TreeEntry>& entries,
                          const SnapshotLimits& limits) {
   uint64_t bytes = 0, files = 0;
@@ -92,7 +115,8 @@ Result<void> CheckLimits(const std::string& dir, const std::vector<TreeEntry>& e
     file_sizes.push_back({e.path, e.size});
   }
   std::string headline;
-  if (bytes > limits.max_bytes) {
+  bool size_limit = bytes > limits.max_bytes;
+  if (size_limit) {
     headline = "Your total snapshot size exceeds the limit of " + FormatMegabytes(limits.max_bytes);
   } else if (files > limits.max_files) {
     headline = "Your total snapshot file count exceeds the limit of " +
@@ -106,7 +130,7 @@ Result<void> CheckLimits(const std::string& dir, const std::vector<TreeEntry>& e
                         "The snapshot has " + std::to_string(files) + " files, " +
                         FormatMegabytes(bytes) + ".\n" + Listing("Largest files", largest_files);
   if (!largest_dirs.empty()) message += Listing("Largest directories", largest_dirs);
-  message += Advice(dir, largest_files, largest_dirs);
+  message += Advice(dir, largest_files, largest_dirs, size_limit);
   return Error(ErrorCode::kLimitExceeded, message);
 }
 
