@@ -75,6 +75,13 @@ void PrintJson(const SnapshotResult& r, const SnapshotFlags& flags) {
   Poco::JSON::Array warnings;
   for (const std::string& w : r.warnings) warnings.add(w);
   out.set("warnings", warnings);
+  Poco::JSON::Object timings(Poco::JSON_PRESERVE_KEY_ORDER);
+  timings.set("walk_seconds", r.timings.walk_seconds);
+  timings.set("hash_seconds", r.timings.hash_seconds);
+  timings.set("commit_seconds", r.timings.commit_seconds);
+  out.set("timings", timings);
+  out.set("cached_files", r.cached_files);
+  out.set("hashed_bytes", r.hashed_bytes);
   if (flags.list) {
     Poco::JSON::Array paths;
     for (const TreeEntry& e : r.manifest.entries) {

@@ -95,9 +95,12 @@ Result<void> HashOne(TreeEntry& entry, Shared& shared, std::vector<char>& buf) {
     auto object = SNAPRUN_TRY(CopyIntoStore(fd.get(), before, shown, shared, buf, changed));
     if (changed) continue;
     entry.digest = object->digest;
+    // Already stored (a fresh clone of a known tree): drop the copy before it is flushed.
+    bool known = shared.store.Has(object->digest);
+    if (known) shared.store.Discard(*object);
     std::lock_guard lock(shared.mutex);
     shared.outcome.hashed_bytes += object->size;
-    shared.outcome.pending.push_back(std::move(*object));
+    if (!known) shared.outcome.pending.push_back(std::move(*object));
     return Ok();
   }
   return Error(ErrorCode::kInvalidInput,

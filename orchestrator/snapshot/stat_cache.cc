@@ -44,10 +44,14 @@ void StatCache::Record(const TreeEntry& entry, int64_t now_ns) {
   int64_t racy_after = now_ns - kRacySeconds * 1000000000;
   if (entry.mtime_ns >= racy_after || entry.ctime_ns >= racy_after) return;
   if (map_.size() >= kMaxEntries) map_.clear();  // crude bound: start over rather than grow
-  map_[Key(entry)] = entry.digest;
+  std::string& digest = map_[Key(entry)];
+  if (digest == entry.digest) return;
+  digest = entry.digest;
+  changed_ = true;
 }
 
 Result<void> StatCache::Save() const {
+  if (!changed_ || path_.empty()) return Ok();
   std::string text = std::string(kHeader) + "\n";
   text.reserve(map_.size() * 120);
   for (const auto& [key, digest] : map_) text += key + ' ' + digest + '\n';

@@ -22,6 +22,7 @@ class StatCache {
   std::optional<std::string> Lookup(const TreeEntry& entry) const;
   // Records ENTRY's digest unless its mtime or ctime is within kRacySeconds of NOW_NS.
   void Record(const TreeEntry& entry, int64_t now_ns);
+  // Writes the cache if Record() changed it.
   Result<void> Save() const;
   size_t size() const { return map_.size(); }
 
@@ -32,6 +33,7 @@ class StatCache {
   static std::string Key(const TreeEntry& entry);
   std::string path_;
   std::unordered_map<std::string, std::string> map_;
+  bool changed_ = false;
 };
 
 }  // namespace snaprun::orchestrator

@@ -131,7 +131,15 @@ Result<void> ObjectStore::Publish(const PendingObject& object) const {
   return Ok();
 }
 
-Result<void> ObjectStore::Commit(const std::vector<PendingObject>& pending) const {
+Result<void> ObjectStore::Commit(const std::vector<PendingObject>& all) const {
+  std::vector<PendingObject> pending;
+  for (const PendingObject& object : all) {
+    if (Has(object.digest)) {
+      Discard(object);  // before the sync, so its data need never reach the disk
+    } else {
+      pending.push_back(object);
+    }
+  }
   if (pending.empty()) return Ok();
   bool each = pending.size() <= kFsyncEachLimit;
   for (const PendingObject& object : pending) {
