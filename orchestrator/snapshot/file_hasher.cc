@@ -149,15 +149,16 @@ Result<HashOutcome> HashFiles(int root_fd, const std::string& shown, std::vector
   shared.running = count;
   std::vector<std::thread> threads;
   for (unsigned i = 0; i < count; ++i) threads.emplace_back(Work, std::ref(shared));
-  {
-    std::unique_lock lock(shared.mutex);
-    while (shared.running > 0) {
-      shared.done_cv.wait_for(lock, std::chrono::milliseconds(100));
-      if (!options.progress) continue;
-      progress.bytes_done = shared.bytes_done;
-      progress.files_done = shared.files_done;
-      options.progress(progress);
+  for (bool running = true; running;) {
+    {
+      std::unique_lock lock(shared.mutex);
+      running = !shared.done_cv.wait_for(lock, std::chrono::milliseconds(100),
+                                         [&] { return shared.running == 0; });
     }
+    if (!options.progress) continue;  // called unlocked: a slow terminal never stalls workers
+    progress.bytes_done = shared.bytes_done;
+    progress.files_done = shared.files_done;
+    options.progress(progress);
   }
   for (std::thread& t : threads) t.join();
   if (shared.error) {

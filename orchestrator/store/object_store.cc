@@ -167,18 +167,22 @@ Result<std::string> ObjectStore::Put(std::string_view content) const {
   return object.digest;
 }
 
-Result<std::string> ObjectStore::Read(std::string_view digest, size_t max_bytes) const {
+Result<UniqueFd> ObjectStore::OpenObject(std::string_view digest) const {
   if (!IsSha256Hex(digest)) {
     return Error(ErrorCode::kInvalidInput, "not a sha256 digest: " + std::string(digest));
   }
   std::string path = ObjectPath(digest);
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) {
-    if (errno == ENOENT) {
-      return Error(ErrorCode::kNotFound, "object sha256:" + std::string(digest) + " is missing");
-    }
-    return Error::FromErrno("open", path);
+  if (fd) return fd;
+  if (errno == ENOENT) {
+    return Error(ErrorCode::kNotFound, "object sha256:" + std::string(digest) + " is missing");
   }
+  return Error::FromErrno("open", path);
+}
+
+Result<std::string> ObjectStore::Read(std::string_view digest, size_t max_bytes) const {
+  UniqueFd fd = SNAPRUN_TRY(OpenObject(digest));
+  std::string path = ObjectPath(digest);
   std::string content;
   std::string actual = SNAPRUN_TRY(HashFd(fd.get(), path, &content, max_bytes));
   if (actual != digest) return CorruptObject(digest, path, actual);
@@ -186,17 +190,8 @@ Result<std::string> ObjectStore::Read(std::string_view digest, size_t max_bytes)
 }
 
 Result<void> ObjectStore::Verify(std::string_view digest) const {
-  if (!IsSha256Hex(digest)) {
-    return Error(ErrorCode::kInvalidInput, "not a sha256 digest: " + std::string(digest));
-  }
+  UniqueFd fd = SNAPRUN_TRY(OpenObject(digest));
   std::string path = ObjectPath(digest);
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) {
-    if (errno == ENOENT) {
-      return Error(ErrorCode::kNotFound, "object sha256:" + std::string(digest) + " is missing");
-    }
-    return Error::FromErrno("open", path);
-  }
   std::string actual = SNAPRUN_TRY(HashFd(fd.get(), path, nullptr, 0));
   if (actual != digest) return CorruptObject(digest, path, actual);
   return Ok();

@@ -70,6 +70,7 @@ class ObjectStore {
   explicit ObjectStore(std::string home) : home_(std::move(home)) {}
   std::string TempDir() const { return home_ + "/objects/tmp"; }
   Result<void> Publish(const PendingObject& object) const;
+  Result<UniqueFd> OpenObject(std::string_view digest) const;
   std::string home_;
 };
 
