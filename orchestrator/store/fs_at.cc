@@ -2,7 +2,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <vector>
@@ -56,8 +58,32 @@ Result<UniqueFd> OpenParentBeneath(int dir_fd, const std::string& rel, const std
   return current;
 }
 
+// One openat2() when the kernel has it (5.6+) and the path fits; -1 with errno otherwise.
+int OpenAt2Beneath(int dir_fd, const std::string& rel, int flags) {
+  if (rel.size() >= PATH_MAX / 2) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  open_how how{};
+  how.flags = static_cast<uint64_t>(flags | O_NOFOLLOW | O_CLOEXEC);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  return RetryOnEintr([&] {
+    return static_cast<int>(::syscall(SYS_openat2, dir_fd, rel.c_str(), &how, sizeof how));
+  });
+}
+
 Result<UniqueFd> OpenBeneath(int dir_fd, const std::string& rel, int flags,
                              const std::string& shown) {
+  UniqueFd fast(OpenAt2Beneath(dir_fd, rel, flags));
+  if (fast) return fast;
+  if (errno == ENOENT) {
+    return Error(ErrorCode::kNotFound, Error::FromErrno("open", shown + "/" + rel).message(), ENOENT);
+  }
+  if (errno != ENOSYS && errno != ENAMETOOLONG && errno != EXDEV && errno != ELOOP &&
+      errno != EAGAIN) {
+    return Error::FromErrno("open", shown + "/" + rel);
+  }
+  // Component by component: older kernels, and paths longer than one call may take.
   UniqueFd parent = SNAPRUN_TRY(OpenParentBeneath(dir_fd, rel, shown));
   std::string leaf = LastComponent(rel);
   if (leaf == ".." || leaf == ".") {
