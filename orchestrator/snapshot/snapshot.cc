@@ -63,8 +63,10 @@ Result<Manifest> LoadManifest(const ObjectStore& store, const std::string& diges
   return manifest;
 }
 
-Result<SnapshotResult> TakeSnapshot(const std::string& dir, const SnapshotLimits& limits,
+Result<SnapshotResult> TakeSnapshot(const std::string& dir_arg, const SnapshotLimits& limits,
                                     const ObjectStore& store, const SnapshotOptions& options) {
+  std::string dir = dir_arg;  // as the user wrote it, minus trailing slashes, for messages
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   const std::string context = "while taking a snapshot of " + dir;
   auto start = Clock::now();
   int64_t started_ns = WallNanos();
