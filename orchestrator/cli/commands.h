@@ -18,4 +18,6 @@ int ReportError(const Error& error);
 
 // Each command group adds itself here and in main.cc.
 void RegisterSpecCommands(CLI::App& app, int* exit_code);  // spec.cc
+
+void AddSnapshotCommand(CLI::App& app, int* exit_code);  // snapshot.cc
 }  // namespace snaprun::orchestrator::cli

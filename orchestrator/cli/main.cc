@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   (void)exit_code;  // command groups register here
   snaprun::orchestrator::cli::RegisterSpecCommands(app, &exit_code);
+
+  snaprun::orchestrator::cli::AddSnapshotCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
