@@ -17,4 +17,5 @@ int ExitCodeFor(const Error& error);
 int ReportError(const Error& error);
 
 // Each command group adds itself here and in main.cc.
+void AddImageCommands(CLI::App& app, int* exit_code);  // image.cc
 }  // namespace snaprun::orchestrator::cli

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "snaprun 0.1.0");
   int exit_code = 0;
   (void)exit_code;  // command groups register here
+  snaprun::orchestrator::cli::AddImageCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
