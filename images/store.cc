@@ -58,7 +58,7 @@ Result<ImageRecord> Store::Import(const std::string& source, const std::vector<s
   std::string staging = SNAPRUN_TRY(MakeTempDir(root_, ".staging-"));
   Defer cleanup([&] { (void)RemoveTree(staging); });
   SNAPRUN_TRY(MakeDirectory(staging + "/rootfs", 0755));
-  SNAPRUN_TRY(MakeDirectory(staging + "/scratch", 0700));
+  SNAPRUN_TRY(MakeDirectory(staging + "/scratch", 0755));  // may become the rootfs
   auto is_stored = [this](const std::string& digest) {
     return ::access((ImageDir(digest) + "/image.json").c_str(), F_OK) == 0;
   };
