@@ -190,6 +190,7 @@ Result<void> TreeWriter::AddDirectory(int parent, const Entry& entry, const std:
   }
   if ((mode & S_IRWXU) != S_IRWXU) deferred_dir_modes_[path] = mode;
   else deferred_dir_modes_.erase(path);
+  if (entry.mode & (S_ISUID | S_ISGID)) report_.setid[path] = entry.mode & 07777;
   return SetOwner(parent, leaf, entry);
 }
 
@@ -254,9 +255,12 @@ Result<void> TreeWriter::ApplyWhiteout(const std::vector<std::string>& parts) {
   }
   std::vector<std::string> target = dir;
   target.push_back(hidden);
-  UniqueFd parent = SNAPRUN_TRY(ParentFd(target, /*create=*/true));
+  // A whiteout under a directory no lower layer made has nothing to hide.
+  auto parent = ParentFd(target, /*create=*/false);
+  if (!parent && parent.error().sys_errno() == ENOENT) return Ok();
+  if (!parent) return std::move(parent).error();
   ForgetParentCache();
-  return RemoveTreeAt(parent.get(), hidden);
+  return RemoveTreeAt(parent->get(), hidden);
 }
 
 // Removes what lower layers left in DIR; entries this layer already wrote stay.
@@ -287,7 +291,8 @@ Result<void> TreeWriter::Finish() {
   for (auto it = report_.setid.begin(); it != report_.setid.end();) {
     struct stat st {};
     auto file = OpenBeneath(root_.get(), it->first, O_PATH | O_NOFOLLOW);
-    bool present = file && ::fstat(file->get(), &st) == 0 && S_ISREG(st.st_mode);
+    bool present = file && ::fstat(file->get(), &st) == 0 &&
+                   (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
     it = present ? std::next(it) : report_.setid.erase(it);
   }
   // Deepest first, so restricting a parent never blocks its children's chmod.

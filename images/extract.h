@@ -41,7 +41,7 @@ struct ExtractReport {
   uint64_t entries = 0;
   uint64_t bytes = 0;                   // file content written
   std::vector<std::string> skipped;     // "dev/null: device node"
-  std::map<std::string, mode_t> setid;  // path -> mode as the image declared it
+  std::map<std::string, mode_t> setid;  // file or directory -> mode as declared
 };
 
 // OCI layers delete lower-layer files with ".wh.NAME" and ".wh..wh..opq" entries;

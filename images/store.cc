@@ -73,7 +73,9 @@ Result<ImageRecord> Store::Import(const std::string& source, const std::vector<s
     SNAPRUN_TRY(RemoveTree(staging + "/scratch"));
     SNAPRUN_TRY(WriteFileAtomic(staging + "/image.json", RecordToJson(record)));
     if (::chmod(staging.c_str(), 0755) != 0) return Error::FromErrno("chmod", staging);
-    if (::rename(staging.c_str(), ImageDir(record.digest).c_str()) != 0) {
+    // ENOTEMPTY/EEXIST: an importer without the lock (none should exist) got there first.
+    if (::rename(staging.c_str(), ImageDir(record.digest).c_str()) != 0 && errno != ENOTEMPTY &&
+        errno != EEXIST) {
       return Error::FromErrno("rename", staging);
     }
     SNAPRUN_TRY(SyncDirectory(root_));

@@ -67,7 +67,8 @@ class Walker {
   explicit Walker(const std::map<std::string, mode_t>& setid) : setid_(setid) {}
 
   Result<void> Directory(int fd, const std::string& path, mode_t mode) {
-    Record('d', mode, path, "");
+    auto setid = setid_.find(path);
+    Record('d', setid == setid_.end() ? mode : setid->second, path, "");
     std::vector<std::string> names = SNAPRUN_TRY(SortedChildren(fd, path));
     for (const std::string& name : names) {
       SNAPRUN_TRY(Child(fd, path == "." ? name : path + "/" + name, name));

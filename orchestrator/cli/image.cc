@@ -39,7 +39,11 @@ std::string ShortDigest(const std::string& digest) { return digest.substr(7, 12)
 
 std::string HumanSize(uint64_t bytes) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  if (bytes < 1000 * 1000) {
+    std::snprintf(text, sizeof text, "%.1f kB", static_cast<double>(bytes) / 1e3);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  }
   return text;
 }
 
@@ -60,8 +64,8 @@ void PrintRow(const std::string& name, const ImageRecord& record) {
 
 Result<void> RunList() {
   std::printf("%-24s %-14s %-7s %10s  %s\n", "NAME", "DIGEST", "FORMAT", "SIZE", "CREATED");
-  ImageRecord host = SNAPRUN_TRY(images::HostImageRecord());
-  PrintRow(images::kHostImageName, host);
+  // A host without a dpkg database has no host image; the store still lists.
+  if (auto host = images::HostImageRecord()) PrintRow(images::kHostImageName, *host);
   std::vector<ImageRecord> records = SNAPRUN_TRY(images::Store(StoreRoot()).List());
   for (const ImageRecord& record : records) {
     if (record.names.empty()) PrintRow("<none>", record);
