@@ -20,4 +20,6 @@ int ReportError(const Error& error);
 void RegisterSpecCommands(CLI::App& app, int* exit_code);  // spec.cc
 
 void AddSnapshotCommand(CLI::App& app, int* exit_code);  // snapshot.cc
+
+void AddImageCommands(CLI::App& app, int* exit_code);  // image.cc
 }  // namespace snaprun::orchestrator::cli

@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   snaprun::orchestrator::cli::RegisterSpecCommands(app, &exit_code);
 
   snaprun::orchestrator::cli::AddSnapshotCommand(app, &exit_code);
+
+  snaprun::orchestrator::cli::AddImageCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
