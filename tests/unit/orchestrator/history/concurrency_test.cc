@@ -68,7 +68,8 @@ TEST(SqliteHistoryConcurrency, ForkedWritersLoseNothing) {
   }
   EXPECT_EQ(ids.size(), all->size());
   for (int writer = 0; writer < kWriters; ++writer) {
-    auto mine = (*store)->List(testing::Query(1000, std::nullopt, "writer-" + std::to_string(writer)));
+    auto mine =
+        (*store)->List(testing::Query(1000, std::nullopt, "writer-" + std::to_string(writer)));
     EXPECT_EQ(mine->size(), static_cast<size_t>(kRunsPerWriter)) << writer;
   }
 }
