@@ -123,12 +123,13 @@ Result<std::string> Store::ResolveDigest(const std::string& reference) const {
   if (at != std::string::npos) {
     std::string pin = reference.substr(at + 1);
     if (DigestHex(pin).empty()) {
-      return Error(ErrorCode::kInvalidInput, "'" + reference + "': pin a full sha256:<64 hex> digest");
+      return Error(ErrorCode::kInvalidInput,
+                   "'" + reference + "': pin a full sha256:<64 hex> digest");
     }
     std::string actual = SNAPRUN_TRY(ResolveDigest(name.empty() ? pin : name));
     if (actual != pin) {
-      return Error(ErrorCode::kInvalidInput, "image '" + name + "' is " + actual +
-                                                 ", not the pinned " + pin);
+      return Error(ErrorCode::kInvalidInput,
+                   "image '" + name + "' is " + actual + ", not the pinned " + pin);
     }
     return actual;
   }
@@ -138,8 +139,8 @@ Result<std::string> Store::ResolveDigest(const std::string& reference) const {
   if (prefix.size() >= kMinPrefix && prefix.size() <= 64 && IsHex(prefix)) {
     return ResolveDigestPrefix(prefix);
   }
-  return Error(ErrorCode::kNotFound, "no image named '" + reference +
-                                         "' (snaprun image ls lists them)");
+  return Error(ErrorCode::kNotFound,
+               "no image named '" + reference + "' (snaprun image ls lists them)");
 }
 
 Result<ImageRecord> Store::Inspect(const std::string& reference) const {
@@ -147,8 +148,8 @@ Result<ImageRecord> Store::Inspect(const std::string& reference) const {
   std::string digest = SNAPRUN_TRY(ResolveDigest(reference));
   auto record = ReadRecord(digest);
   if (!record && record.error().sys_errno() == ENOENT) {
-    return Error(ErrorCode::kCorrupt, "'" + reference + "' names " + digest +
-                                          ", which is not in the store");
+    return Error(ErrorCode::kCorrupt,
+                 "'" + reference + "' names " + digest + ", which is not in the store");
   }
   return record;
 }

@@ -24,8 +24,8 @@ TEST_F(ImportAs, UnprivilegedUserOwnsEverythingAndNoSetuidSurvives) {
   std::optional<TestUser> user = UnprivilegedUser();
   if (!user) GTEST_SKIP() << "test user missing: run scripts/test-user.sh";
   home_.ChownTo(*user);
-  CommandResult r = Snaprun(home_.path(), {"image", "import", fixture_.path() + "/layout",
-                                           "--name", "t"}, user);
+  CommandResult r =
+      Snaprun(home_.path(), {"image", "import", fixture_.path() + "/layout", "--name", "t"}, user);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string rootfs = RootfsOf(home_.path(), Trimmed(r.out));
   for (const char* path : {"owned", "bin/su", "keep/b", "opq"}) {
@@ -46,13 +46,16 @@ TEST_F(ImportAs, UnprivilegedTarballAndDockerArchive) {
   std::string busybox = fixture_.path() + "/busybox";
   ASSERT_EQ(Shell(SourcePath("images/scripts/build-busybox-rootfs.sh") + " " + busybox +
                   " >/dev/null && tar -C " + busybox + " --zstd -cf " + busybox + ".tar.zst .")
-                .exit_code, 0);
+                .exit_code,
+            0);
   CommandResult tar = Snaprun(home_.path(), {"image", "import", busybox + ".tar.zst"}, user);
   EXPECT_EQ(tar.exit_code, 0) << tar.err;
-  CommandResult dir = Snaprun(home_.path(), {"image", "import", busybox, "--name", "busybox"}, user);
+  CommandResult dir =
+      Snaprun(home_.path(), {"image", "import", busybox, "--name", "busybox"}, user);
   EXPECT_EQ(dir.exit_code, 0) << dir.err;
   EXPECT_EQ(tar.out, dir.out) << "a tree's digest depends on who imported it";
-  CommandResult docker = Snaprun(home_.path(), {"image", "import", fixture_.path() + "/docker.tar"}, user);
+  CommandResult docker =
+      Snaprun(home_.path(), {"image", "import", fixture_.path() + "/docker.tar"}, user);
   EXPECT_EQ(docker.exit_code, 0) << docker.err;
 }
 

@@ -1,12 +1,11 @@
 #include "images/store.h"
 
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "images/host_image.h"
 #include "tests/support/process.h"
@@ -111,8 +110,9 @@ TEST_F(StoreTest, FailedImportLeavesNothing) {
 TEST(HostImage, DigestDependsOnThePackageList) {
   testing::TempDir dir;
   std::string status = dir.path() + "/status";
-  Write(status, "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n\n"
-                "Package: b\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 2\n");
+  Write(status,
+        "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n\n"
+        "Package: b\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 2\n");
   std::string first = *HostPackagesDigest(status);
   Write(status, "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.1\n");
   EXPECT_NE(*HostPackagesDigest(status), first);
