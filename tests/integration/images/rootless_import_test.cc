@@ -59,6 +59,41 @@ TEST_F(ImportAs, UnprivilegedTarballAndDockerArchive) {
   EXPECT_EQ(docker.exit_code, 0) << docker.err;
 }
 
+TEST_F(ImportAs, UnreadableEntriesImportDigestAndRemoveAlikeForRootAndUser) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch to the test user";
+  std::optional<TestUser> user = UnprivilegedUser();
+  if (!user) GTEST_SKIP() << "test user missing: run scripts/test-user.sh";
+  std::string tarball = fixture_.path() + "/locked.tar";
+  CommandResult made = RunCommand(
+      {"python3", "-c",
+       "import io, sys, tarfile\n"
+       "def add(tf, name, kind, mode, data=b''):\n"
+       "  ti = tarfile.TarInfo(name); ti.type = kind; ti.mode = mode; ti.size = len(data)\n"
+       "  tf.addfile(ti, io.BytesIO(data) if data else None)\n"
+       "with tarfile.open(sys.argv[1], 'w') as tf:\n"
+       "  add(tf, 'locked', tarfile.DIRTYPE, 0o755)\n"
+       "  add(tf, 'locked/secret', tarfile.REGTYPE, 0o000, b'secret')\n"
+       "  add(tf, 'locked/inner', tarfile.DIRTYPE, 0o000)\n"
+       "  add(tf, 'locked/inner/f', tarfile.REGTYPE, 0o644, b'f')\n"
+       "  add(tf, 'locked', tarfile.DIRTYPE, 0o500)\n",
+       tarball});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ASSERT_EQ(::chmod(tarball.c_str(), 0644), 0);
+  home_.ChownTo(*user);
+  CommandResult rootless = Snaprun(home_.path(), {"image", "import", tarball, "--name", "l"}, user);
+  ASSERT_EQ(rootless.exit_code, 0) << rootless.err;
+  TempDir root_home;
+  CommandResult as_root = Snaprun(root_home.path(), {"image", "import", tarball});
+  ASSERT_EQ(as_root.exit_code, 0) << as_root.err;
+  EXPECT_EQ(rootless.out, as_root.out);
+  struct stat st {};
+  ASSERT_EQ(::lstat((RootfsOf(home_.path(), Trimmed(rootless.out)) + "/locked").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0500u);
+  CommandResult rm = Snaprun(home_.path(), {"image", "rm", "l"}, user);
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_TRUE(StoreEntries(home_.path()).empty());
+}
+
 TEST_F(ImportAs, RootKeepsOwnersFromTheImage) {
   if (::geteuid() != 0) GTEST_SKIP() << "the root path needs root";
   CommandResult r = Snaprun(home_.path(), {"image", "import", fixture_.path() + "/layout"});
