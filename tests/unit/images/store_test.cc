@@ -107,6 +107,18 @@ TEST_F(StoreTest, FailedImportLeavesNothing) {
   EXPECT_FALSE(store_.ResolveDigest("bad"));
 }
 
+TEST_F(StoreTest, ImportSweepsStagingLeftByACrash) {
+  ASSERT_TRUE(Import({"first"}));
+  std::string left = store_.root() + "/.staging-crashed";
+  ASSERT_EQ(::mkdir(left.c_str(), 0700), 0);
+  ASSERT_EQ(::mkdir((left + "/rootfs").c_str(), 0555), 0);
+  Write(source_ + "/bin/tool", "other");
+  ASSERT_TRUE(Import({"second"}));
+  struct stat st {};
+  EXPECT_NE(::lstat(left.c_str(), &st), 0);
+  EXPECT_EQ(StoreEntries(store_.root()).size(), 2u);
+}
+
 TEST(HostImage, DigestDependsOnThePackageList) {
   testing::TempDir dir;
   std::string status = dir.path() + "/status";
