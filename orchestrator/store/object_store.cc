@@ -1,11 +1,13 @@
 #include "orchestrator/store/object_store.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 
 #include "orchestrator/store/fs_at.h"
 #include "sandbox/base/syscall.h"
@@ -68,7 +70,24 @@ bool IsSha256Hex(std::string_view digest) {
 Result<ObjectStore> ObjectStore::Open(const std::string& home) {
   SNAPRUN_TRY(MakeDirectories(home + "/objects/sha256", 0755));
   SNAPRUN_TRY(MakeDirectories(home + "/objects/tmp", 0755));
-  return ObjectStore(home);
+  ObjectStore store(home);
+  store.RemoveStaleTemps();
+  return store;
+}
+
+// Temp files a crash left behind; a live writer's temp is never a day old.
+void ObjectStore::RemoveStaleTemps() const {
+  DIR* dir = ::opendir(TempDir().c_str());
+  if (dir == nullptr) return;
+  time_t cutoff = ::time(nullptr) - kStaleTempSeconds;
+  while (dirent* d = ::readdir(dir)) {
+    struct stat st;
+    if (d->d_name[0] == '.' || ::fstatat(::dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      continue;
+    }
+    if (st.st_mtime < cutoff) ::unlinkat(::dirfd(dir), d->d_name, 0);
+  }
+  ::closedir(dir);
 }
 
 std::string ObjectStore::ObjectPath(std::string_view digest) const {

@@ -149,13 +149,14 @@ TEST(SnapshotLimits, OverSizeFailsWithAzureWordingAndStoresNothing) {
 
 TEST(SnapshotLimits, OverFileCountFailsWithItsTwin) {
   Fixture f;
-  for (int i = 0; i < 5; ++i) WriteFile(f.code.path() + "/f" + std::to_string(i), "x");
+  for (int i = 0; i < 5; ++i) WriteFile(f.code.path() + "/d/f" + std::to_string(i), "x");
   auto r = Snap(f, f.code.path(), SnapshotLimits{1 << 20, 3});
   ASSERT_FALSE(r.has_value());
   std::vector<std::string> lines = Lines(r.error().message());
   ASSERT_GE(lines.size(), 2u);
   EXPECT_EQ(lines[0], "While attempting to take snapshot of " + f.code.path());
   EXPECT_EQ(lines[1], "Your total snapshot file count exceeds the limit of 3 files");
+  EXPECT_NE(r.error().message().find("Directories with the most files:"), std::string::npos);
   EXPECT_TRUE(StoreIsEmpty(f));
   EXPECT_TRUE(Snap(f, f.code.path(), SnapshotLimits{1 << 20, 5}).has_value());
 }
