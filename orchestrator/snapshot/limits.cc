@@ -62,10 +62,11 @@ std::string Advice(const std::string& dir, const std::vector<Sized>& files,
     if (!covered && file.bytes > 0 && lines.size() < 4) lines.push_back(file.path);
   }
   for (const std::string& line : lines) out += "  /" + line + "\n";
-  out += size_limit ? "Or raise the limit: set SNAPSHOT_MAX_SIZE_BYTES (bytes), or snapshot.max_size "
-                     "in the run spec (an operator policy may cap it)."
-                   : "Or raise the limit: snapshot.max_files in the run spec (an operator "
-                     "policy may cap it).";
+  out += size_limit
+             ? "Or raise the limit: set SNAPSHOT_MAX_SIZE_BYTES (bytes), or snapshot.max_size "
+               "in the run spec (an operator policy may cap it)."
+             : "Or raise the limit: snapshot.max_files in the run spec (an operator "
+               "policy may cap it).";
   return out;
 }
 
@@ -78,8 +79,8 @@ Result<SnapshotLimits> ApplyLimitEnvironment(SnapshotLimits limits) {
   errno = 0;
   unsigned long long parsed = std::strtoull(value, &end, 10);
   if (errno != 0 || *end != '\0' || parsed == 0 || value[0] == '-') {
-    return Error(ErrorCode::kInvalidInput,
-                 std::string("SNAPSHOT_MAX_SIZE_BYTES=") + value + ": not a positive number of bytes");
+    return Error(ErrorCode::kInvalidInput, std::string("SNAPSHOT_MAX_SIZE_BYTES=") + value +
+                                               ": not a positive number of bytes");
   }
   limits.max_bytes = parsed;
   return limits;

@@ -48,8 +48,8 @@ Result<std::string> HashFd(int fd, const std::string& path, std::string* content
     hash.Update(buf.data(), static_cast<size_t>(n));
     if (content != nullptr) {
       if (content->size() + static_cast<size_t>(n) > max_bytes) {
-        return Error(ErrorCode::kLimitExceeded, path + ": larger than " +
-                                                    std::to_string(max_bytes) + " bytes");
+        return Error(ErrorCode::kLimitExceeded,
+                     path + ": larger than " + std::to_string(max_bytes) + " bytes");
       }
       content->append(buf.data(), static_cast<size_t>(n));
     }
@@ -97,8 +97,7 @@ std::string ObjectStore::ObjectPath(std::string_view digest) const {
 
 bool ObjectStore::Has(std::string_view digest) const {
   struct stat st;
-  return IsSha256Hex(digest) && ::stat(ObjectPath(digest).c_str(), &st) == 0 &&
-         S_ISREG(st.st_mode);
+  return IsSha256Hex(digest) && ::stat(ObjectPath(digest).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 ObjectStore::Writer::Writer(UniqueFd fd, std::string temp_path)
@@ -142,8 +141,8 @@ Result<void> ObjectStore::Publish(const PendingObject& object) const {
   }
   // NOREPLACE: an existing object is identical by construction, and keeping it preserves
   // the inode that materialized trees hard-link to.
-  if (::renameat2(AT_FDCWD, object.temp_path.c_str(), AT_FDCWD, path.c_str(),
-                  RENAME_NOREPLACE) != 0) {
+  if (::renameat2(AT_FDCWD, object.temp_path.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) !=
+      0) {
     if (errno != EEXIST) return Error::FromErrno("rename", object.temp_path);
     ::unlink(object.temp_path.c_str());
   }
