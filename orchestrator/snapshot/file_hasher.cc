@@ -80,7 +80,8 @@ Result<void> HashOne(TreeEntry& entry, Shared& shared, std::vector<char>& buf) {
     struct stat before;
     if (::fstat(fd.get(), &before) != 0) return Error::FromErrno("stat", shown);
     if (!S_ISREG(before.st_mode)) {
-      return Error(ErrorCode::kInvalidInput, shown + " stopped being a regular file during the snapshot");
+      return Error(ErrorCode::kInvalidInput,
+                   shown + " stopped being a regular file during the snapshot");
     }
     AdoptStat(entry, before);
     if (auto digest = shared.cache.Lookup(entry); digest && shared.store.Has(*digest)) {
@@ -104,7 +105,8 @@ Result<void> HashOne(TreeEntry& entry, Shared& shared, std::vector<char>& buf) {
     return Ok();
   }
   return Error(ErrorCode::kInvalidInput,
-               shown + " changed while it was being read (" + std::to_string(HashOptions::kAttempts) +
+               shown + " changed while it was being read (" +
+                   std::to_string(HashOptions::kAttempts) +
                    " attempts); stop writing to it or add it to .amlignore");
 }
 
@@ -134,9 +136,9 @@ unsigned ThreadCount(const HashOptions& options, size_t files) {
 
 }  // namespace
 
-Result<HashOutcome> HashFiles(int root_fd, const std::string& shown, std::vector<TreeEntry>& entries,
-                              const ObjectStore& store, const StatCache& cache,
-                              const HashOptions& options) {
+Result<HashOutcome> HashFiles(int root_fd, const std::string& shown,
+                              std::vector<TreeEntry>& entries, const ObjectStore& store,
+                              const StatCache& cache, const HashOptions& options) {
   Shared shared{shown, store, cache, root_fd, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}};
   HashProgress progress;
   for (TreeEntry& e : entries) {
