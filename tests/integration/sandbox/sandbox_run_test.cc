@@ -88,7 +88,7 @@ class SandboxRun : public ::testing::TestWithParam<Mode> {
                                            << b.mounts << R"(],
   "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"},
       {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}, {"type": "user"}],
-    "maskedPaths": ["/proc/kcore"], "readonlyPaths": ["/proc/sys"]}
+    "maskedPaths": ["/proc/kcore", "/proc/interrupts"], "readonlyPaths": ["/proc/sys"]}
 })";
   }
 
@@ -302,6 +302,36 @@ TEST_P(SandboxRun, MemoryBombStopsAtAddressSpaceLimit) {
                 R"(, {"type": "RLIMIT_AS", "soft": 67108864, "hard": 67108864})"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("memory"), std::string::npos) << r.err;
+}
+
+TEST_P(SandboxRun, OutputGoesToNamedFiles) {
+  std::string out = bundle_.path() + "/out.txt", err = bundle_.path() + "/err.txt";
+  auto r = Run(Bundle("echo to-out; echo to-err >&2"), {"--stdout", out, "--stderr", err});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(out), "to-out\n");
+  EXPECT_EQ(ReadFile(err), "to-err\n");
+}
+
+TEST_P(SandboxRun, SetupFailureIsWrittenToTheResultFile) {
+  auto r = Run(Bundle("true", R"(, {"destination": "/data", "type": "bind", "source": "/nonexistent/src"})"));
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_NE(Result().find("\"error\""), std::string::npos) << Result();
+  EXPECT_NE(Result().find("No such file or directory"), std::string::npos) << Result();
+}
+
+TEST_P(SandboxRun, ResultListsTheIsolationStepsThatRan) {
+  auto r = Run(Bundle("true"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* step : {"pivot_root", "read-only root", "masked paths", "loopback", "proc",
+                           "no_new_privs", "capabilities"}) {
+    EXPECT_NE(Result().find(std::string("\"") + step + "\""), std::string::npos) << step;
+  }
+}
+
+TEST_P(SandboxRun, MaskedAndReadonlyKernelPathsHoldInside) {
+  auto r = Run(Bundle("wc -c < /proc/interrupts; echo x > /proc/sys/kernel/hostname || echo ro-ok; "
+                      "hostname"));
+  EXPECT_EQ(r.out, "0\nro-ok\nsandbox\n") << r.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, SandboxRun, ::testing::Values(Mode::kRootless, Mode::kRoot),
