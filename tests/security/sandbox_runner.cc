@@ -247,7 +247,7 @@ std::optional<ProbeRun> RunProbe(const SandboxSpec& spec, std::string* why) {
   // /proc/PID/{setgroups,uid_map,gid_map} can turn root-owned before an unprivileged
   // supervisor opens them): the run fails before the probe exists. Retried, and
   // said so in the log, because it says nothing about escapes either way.
-  for (int attempt = 1; attempt <= 5; ++attempt) {
+  for (int attempt = 1; attempt <= 20; ++attempt) {
     run.command = testing::RunCommand(Command(spec, bundle.path(), user));
     if (run.command.err.find("setting up the user namespace: open /proc/") == std::string::npos ||
         run.command.err.find("Permission denied") == std::string::npos) {
