@@ -129,6 +129,13 @@ void PlanNamespaces(const Config& config, const Caller& caller, ChildPlan& plan)
   auto gids = DefaultGidMappings(config, caller.gid);
   plan.uid_map = IdMapText(uids);
   plan.gid_map = IdMapText(gids);
+  auto maps_zero = [](const std::vector<IdMapping>& maps) {
+    for (const auto& m : maps) {
+      if (m.inside == 0) return true;
+    }
+    return false;
+  };
+  plan.become_root_inside = maps_zero(uids) && maps_zero(gids);
   plan.use_newuidmap = NeedsIdMapHelper(uids, caller.uid) || NeedsIdMapHelper(gids, caller.gid);
   // setgroups stays allowed only where it can be useful and safe: root, or the
   // helpers (which decide themselves); rootless direct maps require "deny".

@@ -49,6 +49,9 @@ struct ChildPlan {
   std::string gid_map;
   bool deny_setgroups = true;
   bool use_newuidmap = false;  // ranges beyond the caller's own id: needs the setuid helpers
+  // Inside uid/gid 0 is mapped: the child switches to it after GO, so files it
+  // creates during setup have a mapped owner even when the caller's id is not mapped.
+  bool become_root_inside = false;
 
   std::vector<MountOp> mounts;  // after /proc and /dev, in config order
   bool mount_proc = true;

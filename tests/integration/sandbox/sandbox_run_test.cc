@@ -1,0 +1,313 @@
+// snaprun-sandbox run, end to end through the CLI on a busybox rootfs, rootless (as
+// the unprivileged test user) and as root. Each test is named for its promise.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/process.h"
+
+namespace snaprun::testing {
+namespace {
+
+enum class Mode { kRootless, kRoot };
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+struct Bundle {
+  Bundle(std::string s, std::string m = "", std::string l = "", std::string r = "")
+      : script(std::move(s)), mounts(std::move(m)), rlimits(std::move(l)), rootfs(std::move(r)) {}
+  std::string script;
+  std::string mounts;    // extra JSON mount objects, comma-first
+  std::string rlimits;   // extra JSON rlimit objects, comma-first
+  std::string rootfs;    // default: the shared rootfs
+};
+
+class SandboxRun : public ::testing::TestWithParam<Mode> {
+ protected:
+  static void SetUpTestSuite() {
+    rootfs_dir_ = new TempDir();
+    auto built = RunCommand({SourcePath("images/scripts/build-busybox-rootfs.sh"),
+                             rootfs_dir_->path() + "/rootfs"});
+    ASSERT_EQ(built.exit_code, 0) << built.err;
+  }
+  static void TearDownTestSuite() {
+    delete rootfs_dir_;
+    rootfs_dir_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (GetParam() == Mode::kRoot && geteuid() != 0) GTEST_SKIP() << "root mode needs root";
+    if (GetParam() == Mode::kRootless) {
+      user_ = UnprivilegedUser();
+      if (!user_) GTEST_SKIP() << "no unprivileged test user (scripts/test-user.sh)";
+      bundle_.ChownTo(*user_);
+    }
+  }
+
+  static std::string SharedRootfs() { return rootfs_dir_->path() + "/rootfs"; }
+
+ public:
+  static std::string SharedRootfsPath() { return SharedRootfs(); }
+
+ protected:
+
+  void WriteConfig(const Bundle& b) {
+    std::string rootfs = b.rootfs.empty() ? SharedRootfs() : b.rootfs;
+    std::ofstream(bundle_.path() + "/config.json") << R"({
+  "ociVersion": "1.0.2",
+  "process": {"args": ["/bin/sh", "-c", )" << Quote(b.script) << R"(],
+    "env": ["PATH=/bin"], "cwd": "/", "noNewPrivileges": true,
+    "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024})" << b.rlimits << R"(]},
+  "root": {"path": )" << Quote(rootfs) << R"(, "readonly": true},
+  "hostname": "sandbox",
+  "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+    {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["size=1048576"]})"
+                                           << b.mounts << R"(],
+  "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"},
+      {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}, {"type": "user"}],
+    "maskedPaths": ["/proc/kcore"], "readonlyPaths": ["/proc/sys"]}
+})";
+  }
+
+  CommandResult Run(const Bundle& b, std::vector<std::string> extra = {}) {
+    WriteConfig(b);
+    std::vector<std::string> argv = {BinaryPath("snaprun-sandbox"), "run", "--bundle",
+                                     bundle_.path(), "--result", ResultPath()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back("test");
+    if (user_) argv = AsUser(*user_, argv);
+    return RunCommand(argv);
+  }
+
+  std::string ResultPath() const { return bundle_.path() + "/result.json"; }
+  std::string Result() const { return ReadFile(ResultPath()); }
+
+  static TempDir* rootfs_dir_;
+  TempDir bundle_;
+  std::optional<TestUser> user_;
+};
+
+TempDir* SandboxRun::rootfs_dir_ = nullptr;
+
+TEST_P(SandboxRun, ExitCodeIsReportedExactly) {
+  auto r = Run({"exit 3"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(Result().find("\"exit_code\": 3"), std::string::npos) << Result();
+}
+
+TEST_P(SandboxRun, SignalDeathIs128PlusSignalWithSignalInResult) {
+  auto r = Run({"kill -9 $$"});
+  EXPECT_EQ(r.exit_code, 137) << r.err;
+  EXPECT_NE(Result().find("\"signal\": 9"), std::string::npos) << Result();
+}
+
+TEST_P(SandboxRun, RootIsReadOnly) {
+  auto r = Run({"touch /newfile"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("Read-only file system"), std::string::npos) << r.err;
+}
+
+TEST_P(SandboxRun, HostPidsAreInvisible) {
+  auto r = Run({"ls /proc | grep -c '^[0-9]'"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LE(std::stoi(r.out), 4) << r.out;  // init, sh, ls, grep: nothing of the host
+}
+
+TEST_P(SandboxRun, NoHostFdsAreInherited) {
+  int leaked = open("/dev/null", O_RDONLY);  // no O_CLOEXEC on purpose
+  ASSERT_GE(leaked, 0);
+  auto r = Run({"ls /proc/self/fd | tr '\\n' ' '"});
+  close(leaked);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "0 1 2 3 ") << "fd 3 is ls's own directory";
+}
+
+TEST_P(SandboxRun, InitExeIsUnreachable) {
+  auto r = Run({"cat /proc/1/exe > /dev/null && echo readable; readlink /proc/1/exe || true"});
+  EXPECT_EQ(r.out.find("readable"), std::string::npos);
+  EXPECT_EQ(r.out.find("snaprun-sandbox"), std::string::npos) << r.out;
+}
+
+TEST_P(SandboxRun, NetworkNoneHasOnlyLoopbackAndCannotReachHost) {
+  int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 1), 0);
+  socklen_t len = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::string port = std::to_string(ntohs(addr.sin_port));
+  auto r = Run({"ls /sys/class/net 2>/dev/null; cat /proc/net/dev | tail -n +3 | cut -d: -f1;"
+                "nc -w 1 127.0.0.1 " + port + " </dev/null && echo connected || echo refused"});
+  close(listener);
+  EXPECT_NE(r.out.find("lo"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("eth"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("refused"), std::string::npos) << r.out;
+}
+
+TEST_P(SandboxRun, TimeoutEndsSpinnerAndIsReported) {
+  auto r = Run({"while :; do :; done"}, {"--timeout", "300"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(Result().find("\"timed_out\": true"), std::string::npos) << Result();
+}
+
+TEST_P(SandboxRun, SetupFailureNamesStepAndErrno) {
+  auto r = Run({"true", R"(, {"destination": "/data", "type": "bind", "source": "/nonexistent/src",
+                 "options": ["rbind", "ro"]})"});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_NE(r.err.find("mount"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent/src: No such file or directory"), std::string::npos) << r.err;
+}
+
+TEST_P(SandboxRun, TmpfsSizeLimitStopsDiskFiller) {
+  auto r = Run({"dd if=/dev/zero of=/tmp/fill bs=4096 count=1024"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+}
+
+TEST_P(SandboxRun, SignalsAreForwardedToTheCommand) {
+  auto r = Run({"trap 'echo got-usr1; exit 7' USR1; kill -USR1 1; sleep 5 & wait"});
+  EXPECT_EQ(r.exit_code, 7) << r.err;
+  EXPECT_NE(r.out.find("got-usr1"), std::string::npos);
+}
+
+TEST_P(SandboxRun, OrphanedGrandchildrenAreReaped) {
+  auto r = Run({"(sh -c 'sleep 0.2 &' ); sleep 0.5; grep -l Z /proc/[0-9]*/stat 2>/dev/null | "
+                "xargs -r grep -h ' Z ' | wc -l"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::stoi(r.out), 0) << r.out;
+}
+
+TEST_P(SandboxRun, MountsDoNotPropagateToHost) {
+  TempDir host_dir;
+  if (user_) host_dir.ChownTo(*user_);
+  auto r = Run({"mount -t tmpfs none /data 2>/dev/null; touch /data/x 2>/dev/null; true",
+                R"(, {"destination": "/data", "type": "bind", "source": ")" + host_dir.path() +
+                    R"(", "options": ["rbind", "rw"]})"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream mounts("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(mounts, line)) EXPECT_EQ(line.find(host_dir.path()), std::string::npos);
+}
+
+// A copy of the rootfs the test may make hostile; owned by the test user when rootless.
+std::string HostileRootfs(const TempDir& dir) {
+  std::string root = dir.path() + "/rootfs";
+  EXPECT_EQ(RunCommand({"cp", "-a", SandboxRun::SharedRootfsPath(), root}).exit_code, 0);
+  return root;
+}
+
+TEST_P(SandboxRun, SymlinkedMountTargetNeverReachesTheHost) {
+  TempDir host_target;  // what the symlink points at on the host
+  TempDir copy;
+  std::string root = HostileRootfs(copy);
+  std::filesystem::remove_all(root + "/data");
+  std::filesystem::create_symlink(host_target.path(), root + "/data");
+  if (user_) copy.ChownTo(*user_);
+  auto r = Run(Bundle("touch /data/sub/x", R"(, {"destination": "/data/sub", "type": "tmpfs",
+           "source": "tmpfs"})", "", root));
+  // Resolved inside the root the link leads nowhere, so setup is refused.
+  EXPECT_EQ(r.exit_code, 125) << r.err;
+  EXPECT_NE(r.err.find("mount point"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(host_target.path())) << "host path was written";
+}
+
+TEST_P(SandboxRun, SymlinkedDevIsRefused) {
+  TempDir copy;
+  std::string root = HostileRootfs(copy);
+  std::filesystem::remove_all(root + "/dev");
+  std::filesystem::create_symlink("/dev", root + "/dev");
+  if (user_) copy.ChownTo(*user_);
+  auto r = Run(Bundle("true", "", "", root));
+  EXPECT_EQ(r.exit_code, 125) << r.err;
+  EXPECT_NE(r.err.find("dev"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::exists("/dev/null"));
+  EXPECT_FALSE(std::filesystem::exists("/dev/pts/ptmx") &&
+               std::filesystem::is_regular_file("/dev/null"));
+}
+
+TEST_P(SandboxRun, SupervisorForwardsTermToTheCommand) {
+  WriteConfig(Bundle("trap 'echo got-term; exit 9' TERM; sleep 30 & wait"));
+  std::string cli = BinaryPath("snaprun-sandbox") + " run --bundle " + bundle_.path() + " t";
+  std::vector<std::string> argv = {"sh", "-c", cli + " & p=$!; sleep 0.5; kill -TERM $p; wait $p; echo rc=$?"};
+  if (user_) argv = AsUser(*user_, argv);
+  auto r = RunCommand(argv);
+  EXPECT_NE(r.out.find("got-term"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("rc=9"), std::string::npos) << r.out;
+}
+
+TEST_P(SandboxRun, SandboxDiesWithItsSupervisor) {
+  WriteConfig(Bundle("exec sleep 29 >/dev/null 2>&1"));
+  std::string cli = BinaryPath("snaprun-sandbox") + " run --bundle " + bundle_.path() + " t";
+  std::vector<std::string> argv = {
+      "sh", "-c", cli + " >/dev/null 2>&1 & p=$!; sleep 0.5; kill -KILL $p; sleep 0.5; "
+                        "ps -eo ppid,args | grep -c ' sleep 29$' || true"};
+  if (user_) argv = AsUser(*user_, argv);
+  auto r = RunCommand(argv);
+  EXPECT_EQ(r.out, "0\n") << r.err;
+}
+
+TEST_P(SandboxRun, OverlayWritesStayInTheSandbox) {
+  TempDir lower;
+  std::ofstream(lower.path() + "/file") << "original\n";
+  if (user_) lower.ChownTo(*user_);
+  auto r = Run(Bundle("echo changed > /workspace/file && echo new > /workspace/added && "
+                      "cat /workspace/file",
+                      R"(, {"destination": "/workspace", "type": "overlay", "source": "overlay",
+                         "options": ["lowerdir=)" + lower.path() + R"(", "size=1048576"]})"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "changed\n");
+  EXPECT_EQ(ReadFile(lower.path() + "/file"), "original\n");
+  EXPECT_FALSE(std::filesystem::exists(lower.path() + "/added"));
+  std::string result = Result();
+  EXPECT_TRUE(result.find("\"overlay\"") != std::string::npos ||
+              result.find("lower copied to tmpfs") != std::string::npos) << result;
+}
+
+TEST_P(SandboxRun, ForkBombStopsAtNprocLimit) {
+  if (GetParam() == Mode::kRoot) GTEST_SKIP() << "RLIMIT_NPROC does not bind host root's uid";
+  auto r = Run({"i=0; while [ $i -lt 200 ]; do sleep 5 & i=$((i+1)); done 2>&1 | head -1; "
+                "echo done", "", R"(, {"type": "RLIMIT_NPROC", "soft": 20, "hard": 20})"},
+               {"--timeout", "20000"});
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("an't fork"), std::string::npos) << r.out << r.err;
+}
+
+TEST_P(SandboxRun, MemoryBombStopsAtAddressSpaceLimit) {
+  auto r = Run({"dd if=/dev/zero of=/dev/null bs=200M count=1", "",
+                R"(, {"type": "RLIMIT_AS", "soft": 67108864, "hard": 67108864})"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("memory"), std::string::npos) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, SandboxRun, ::testing::Values(Mode::kRootless, Mode::kRoot),
+                         [](const auto& param_info) {
+                           return param_info.param == Mode::kRootless ? "Rootless" : "Root";
+                         });
+
+}  // namespace
+}  // namespace snaprun::testing

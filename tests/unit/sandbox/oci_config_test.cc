@@ -1,0 +1,101 @@
+// OCI config.json adapter: accepted shapes and every refused key named by its path.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "sandbox/oci_config.h"
+
+namespace snaprun::sandbox {
+namespace {
+
+std::string Spec(const std::string& process_extra, const std::string& top_extra,
+                 const std::string& linux_extra) {
+  return R"({"ociVersion": "1.0.2",
+    "process": {"args": ["sh"], "cwd": "/")" + process_extra + R"(},
+    "root": {"path": "rootfs", "readonly": true})" + top_extra + R"(,
+    "linux": {"namespaces": [{"type": "user"}, {"type": "mount"}, {"type": "pid"},
+                             {"type": "network"}, {"type": "uts"}])" + linux_extra + R"(}})";
+}
+
+std::string ErrorOf(const std::string& json) {
+  auto r = ConfigFromOciJson(json, "/b", "config.json");
+  return r ? std::string("(accepted)") : r.error().message();
+}
+
+TEST(OciConfig, StarterSpecParses) {
+  auto r = ConfigFromOciJson(StarterOciJson(true), "/b", "config.json");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->rootfs, "/b/rootfs");
+  EXPECT_TRUE(r->rootfs_read_only);
+  EXPECT_EQ(r->network, Network::kNone);
+  EXPECT_EQ(r->mounts.size(), 1u) << "proc, /dev, devpts, shm come from the runtime itself";
+}
+
+TEST(OciConfig, MapsMountOptions) {
+  auto r = ConfigFromOciJson(
+      Spec("", R"(, "mounts": [{"destination": "/data", "type": "bind", "source": "/srv",
+            "options": ["rbind", "ro", "noexec"]}])", ""), "/b", "c");
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_EQ(r->mounts.size(), 1u);
+  EXPECT_EQ(r->mounts[0].type, MountType::kBind);
+  EXPECT_TRUE(r->mounts[0].read_only);
+  EXPECT_TRUE(r->mounts[0].noexec);
+}
+
+TEST(OciConfig, UnknownTopLevelKeyIsNamed) {
+  EXPECT_NE(ErrorOf(Spec("", R"(, "hooks": {})", "")).find("hooks: unknown"), std::string::npos);
+}
+
+TEST(OciConfig, UnknownProcessKeyIsNamed) {
+  EXPECT_NE(ErrorOf(Spec(R"(, "apparmorProfile": "x")", "", "")).find("process.apparmorProfile"),
+            std::string::npos);
+}
+
+TEST(OciConfig, NamespacePathJoinIsRefused) {
+  std::string json = R"({"ociVersion": "1.0.2", "process": {"args": ["sh"], "cwd": "/"},
+    "root": {"path": "r"}, "linux": {"namespaces": [{"type": "network", "path": "/proc/1/ns/net"}]}})";
+  EXPECT_NE(ErrorOf(json).find("linux.namespaces[0].path"), std::string::npos) << ErrorOf(json);
+}
+
+TEST(OciConfig, LinuxSysctlIsRefusedWithPath) {
+  EXPECT_NE(ErrorOf(Spec("", "", R"(, "sysctl": {"net.ipv4.ip_forward": "1"})")).find("linux.sysctl"),
+            std::string::npos);
+}
+
+TEST(OciConfig, TerminalIsRefused) {
+  EXPECT_NE(ErrorOf(Spec(R"(, "terminal": true)", "", "")).find("process.terminal"),
+            std::string::npos);
+}
+
+TEST(OciConfig, UnsupportedMountOptionIsNamedWithIndex) {
+  std::string e = ErrorOf(Spec("", R"(, "mounts": [{"destination": "/t", "type": "tmpfs",
+      "options": ["nr_inodes=5"]}])", ""));
+  EXPECT_NE(e.find("mounts[0].options[0]"), std::string::npos) << e;
+}
+
+TEST(OciConfig, UnknownCapabilityIsNamed) {
+  std::string e = ErrorOf(Spec(R"(, "capabilities": {"bounding": ["CAP_BOGUS"]})", "", ""));
+  EXPECT_NE(e.find("process.capabilities.bounding"), std::string::npos) << e;
+}
+
+TEST(OciConfig, DeviceAllowRuleIsRefused) {
+  std::string e = ErrorOf(Spec("", "", R"(, "resources": {"devices": [{"allow": true, "access": "rwm"}]})"));
+  EXPECT_NE(e.find("linux.resources.devices[0]"), std::string::npos) << e;
+}
+
+TEST(OciConfig, AnnotationsAreAccepted) {
+  EXPECT_EQ(ErrorOf(Spec("", R"(, "annotations": {"a": "b"})", "")), "(accepted)");
+}
+
+TEST(OciConfig, ResourcesAndRlimitsAreStored) {
+  auto r = ConfigFromOciJson(Spec(R"(, "rlimits": [{"type": "RLIMIT_NPROC", "soft": 5, "hard": 6}])",
+                                  "", R"(, "resources": {"memory": {"limit": 1048576}, "pids": {"limit": 9}})"),
+                             "/b", "c");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->process.rlimits.size(), 1u);
+  EXPECT_EQ(*r->resources.memory_max_bytes, 1048576u);
+  EXPECT_EQ(*r->resources.pids_max, 9);
+}
+
+}  // namespace
+}  // namespace snaprun::sandbox

@@ -1,0 +1,119 @@
+// Pure plan logic: id-map text, mount flags, the precomputed argv/envp and limits.
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+
+#include <gtest/gtest.h>
+
+#include "sandbox/plan.h"
+#include "sandbox/userns.h"
+
+namespace snaprun::sandbox {
+namespace {
+
+Config MinimalConfig() {
+  Config c;
+  c.rootfs = "/srv/rootfs";
+  c.process.args = {"sh", "-c", "true"};
+  c.process.env = {"PATH=/bin:/usr/bin", "HOME=/"};
+  return c;
+}
+
+TEST(IdMapText, OneLinePerMapping) {
+  EXPECT_EQ(IdMapText({{0, 1000, 1}, {1, 100000, 65536}}), "0 1000 1\n1 100000 65536\n");
+}
+
+TEST(DefaultIdMappings, MapCallerToProcessUid) {
+  Config c = MinimalConfig();
+  c.process.uid = 5;
+  auto maps = DefaultUidMappings(c, 1000);
+  ASSERT_EQ(maps.size(), 1u);
+  EXPECT_EQ(maps[0].inside, 5u);
+  EXPECT_EQ(maps[0].outside, 1000u);
+  EXPECT_EQ(maps[0].count, 1u);
+}
+
+TEST(NeedsIdMapHelper, OnlyForRangesBeyondOwnIdWhenRootless) {
+  EXPECT_FALSE(NeedsIdMapHelper({{0, 1000, 1}}, 1000));
+  EXPECT_TRUE(NeedsIdMapHelper({{0, 1000, 1}, {1, 100000, 65536}}, 1000));
+  EXPECT_FALSE(NeedsIdMapHelper({{0, 100000, 65536}}, 0));
+}
+
+TEST(MountFlags, BindCreationIgnoresAttributesUntilRemount) {
+  Mount m;
+  m.type = MountType::kBind;
+  m.read_only = true;
+  m.noexec = true;
+  EXPECT_EQ(MountFlags(m), static_cast<unsigned long>(MS_BIND | MS_REC));
+  EXPECT_EQ(BindRemountFlags(m),
+            static_cast<unsigned long>(MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
+}
+
+TEST(MountFlags, TmpfsCarriesItsFlagsAndSize) {
+  Mount m;
+  m.type = MountType::kTmpfs;
+  m.read_only = true;
+  EXPECT_EQ(MountFlags(m), static_cast<unsigned long>(MS_NOSUID | MS_NODEV | MS_RDONLY));
+  EXPECT_EQ(BindRemountFlags(m), 0u);
+  EXPECT_EQ(TmpfsData(1048576, 01777), "mode=1777,size=1048576");
+}
+
+TEST(BuildPlan, PrecomputesArgvEnvpAndSearchPath) {
+  ChildPlan plan;
+  ASSERT_TRUE(BuildPlan(MinimalConfig(), Caller{1000, 1000}, plan));
+  ASSERT_EQ(plan.argv.size(), 4u);
+  EXPECT_STREQ(plan.argv[0], "sh");
+  EXPECT_EQ(plan.argv[3], nullptr);
+  EXPECT_EQ(plan.envp.back(), nullptr);
+  EXPECT_EQ(plan.search_path, "/bin:/usr/bin");
+  EXPECT_EQ(plan.uid_map, "0 1000 1\n");
+  EXPECT_TRUE(plan.deny_setgroups);
+  EXPECT_FALSE(plan.use_newuidmap);
+  EXPECT_TRUE(plan.clone_flags & CLONE_NEWNET);
+}
+
+TEST(BuildPlan, TargetsAreRelativeToTheNewRoot) {
+  Config c = MinimalConfig();
+  Mount m;
+  m.type = MountType::kTmpfs;
+  m.destination = "/workspace/tmp";
+  c.mounts.push_back(m);
+  ChildPlan plan;
+  ASSERT_TRUE(BuildPlan(c, Caller{1000, 1000}, plan));
+  EXPECT_EQ(plan.mounts[0].target, "workspace/tmp");
+}
+
+TEST(BuildPlan, MemoryAndPidsFallBackToRlimitsAndSaySo) {
+  Config c = MinimalConfig();
+  c.resources.memory_max_bytes = 1 << 20;
+  c.resources.pids_max = 10;
+  ChildPlan plan;
+  ASSERT_TRUE(BuildPlan(c, Caller{1000, 1000}, plan));
+  ASSERT_EQ(plan.rlimits.size(), 2u);
+  EXPECT_EQ(plan.rlimits[0].resource, RLIMIT_AS);
+  EXPECT_EQ(plan.rlimits[1].resource, RLIMIT_NPROC);
+  EXPECT_NE(plan.limits[0].find("no cgroup"), std::string::npos);
+}
+
+TEST(BuildPlan, CpuLimitsAreRefusedUntilCgroupsExist) {
+  Config c = MinimalConfig();
+  c.resources.cpu_quota_us = 1000;
+  ChildPlan plan;
+  auto r = BuildPlan(c, Caller{1000, 1000}, plan);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("linux.resources"), std::string::npos);
+}
+
+TEST(Validate, RejectsDotDotDestinations) {
+  Config c = MinimalConfig();
+  Mount m;
+  m.type = MountType::kTmpfs;
+  m.destination = "/a/../../etc";
+  c.mounts.push_back(m);
+  auto r = c.Validate();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("mounts[0].destination"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace snaprun::sandbox
