@@ -1,0 +1,153 @@
+// Kernel attack surface: modules, kexec, keyrings, eBPF, io_uring, perf, foreign
+// syscall ABIs and terminal injection. Every call is made with harmless arguments:
+// success (or getting past the privilege check) is the finding, not its effect.
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/io_uring.h>
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "tests/probes/probe.h"
+
+namespace snaprun::probe {
+namespace {
+
+constexpr long kKeyctlJoinSessionKeyring = 1;
+constexpr long kX32SyscallBit = 0x40000000;
+
+// Runs FN in a child so a filter that kills (SIGSYS) can be told from one that refuses.
+Report InChild(long (*fn)(), const std::string& what) {
+  pid_t pid = fork();
+  if (pid == 0) _exit(fn() < 0 ? errno : 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status)) {
+    return {Outcome::kBlocked, 0, what + ": killed by signal " + std::to_string(WTERMSIG(status))};
+  }
+  int err = WEXITSTATUS(status);
+  return Judge(err == 0 ? 0 : -1, err, what);
+}
+
+long CloseIfFd(long fd) {
+  if (fd >= 0) close(static_cast<int>(fd));
+  return fd;
+}
+
+}  // namespace
+
+Report Kmod(const Args&) {
+  int fd = open("/bin/busybox", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  std::vector<Report> r;
+  r.push_back(TryPrivileged("init_module", [] { return syscall(SYS_init_module, nullptr, 0, ""); }));
+  r.push_back(TryPrivileged("finit_module", [fd] { return syscall(SYS_finit_module, fd, "", 0); }));
+  r.push_back(TryPrivileged("delete_module", [] {
+    return syscall(SYS_delete_module, "snaprun_probe_none", O_NONBLOCK);
+  }));
+  if (fd >= 0) close(fd);
+  return Worst(r);
+}
+
+Report Kexec(const Args&) {
+  std::vector<Report> r;
+  r.push_back(TryPrivileged("kexec_load", [] { return syscall(SYS_kexec_load, 0, 0, nullptr, 0); }));
+  r.push_back(TryPrivileged("kexec_file_load",
+                            [] { return syscall(SYS_kexec_file_load, -1, -1, 0, "", 0); }));
+  return Worst(r);
+}
+
+Report Keyctl(const Args&) {
+  std::vector<Report> r;
+  r.push_back(Try("keyctl(JOIN_SESSION_KEYRING)", [] {
+    return syscall(SYS_keyctl, kKeyctlJoinSessionKeyring, "snaprun-probe");
+  }));
+  r.push_back(Try("add_key", [] {
+    return syscall(SYS_add_key, "user", "snaprun-probe", "x", 1, -3 /* session keyring */);
+  }));
+  return Worst(r);
+}
+
+Report Bpf(const Args&) {
+  // "return 0" as a socket filter: the smallest program the verifier accepts.
+  bpf_insn prog[] = {{BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0}, {BPF_JMP | BPF_EXIT, 0, 0, 0, 0}};
+  bpf_attr attr{};
+  attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+  attr.insns = reinterpret_cast<uint64_t>(prog);
+  attr.insn_cnt = 2;
+  attr.license = reinterpret_cast<uint64_t>("GPL");
+  return Try("bpf(BPF_PROG_LOAD)",
+             [&] { return CloseIfFd(syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr)); });
+}
+
+Report IoUring(const Args&) {
+  io_uring_params params{};
+  return Try("io_uring_setup", [&] { return CloseIfFd(syscall(SYS_io_uring_setup, 1, &params)); });
+}
+
+Report Perf(const Args&) {
+  perf_event_attr attr{};
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.size = sizeof attr;
+  attr.config = PERF_COUNT_SW_CPU_CLOCK;
+  attr.disabled = 1;
+  attr.exclude_kernel = 1;
+  attr.exclude_hv = 1;
+  return Try("perf_event_open(self, cpu clock)",
+             [&] { return CloseIfFd(syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0)); });
+}
+
+Report X32(const Args&) {
+  std::vector<Report> r;
+#if defined(__x86_64__)
+  r.push_back(InChild([] { return syscall(kX32SyscallBit | SYS_getpid); }, "x32 getpid"));
+  r.push_back(InChild(
+      [] {
+        long rc = 20;  // getpid on the i386 ABI
+        asm volatile("int $0x80" : "+a"(rc) : : "memory");
+        if (rc < 0) errno = static_cast<int>(-rc);
+        return rc < 0 ? -1L : 0L;
+      },
+      "i386 int 0x80 getpid"));
+#else
+  r.push_back({Outcome::kError, 0, "x32 and i386 only exist on x86_64"});
+#endif
+  return Worst(r);
+}
+
+Report Tiocsti(const Args&) {
+  std::vector<Report> r;
+  char c = '#';
+  int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  for (int fd : {tty, 0, 1, 2}) {
+    if (fd < 0) continue;
+    long rc = ioctl(fd, TIOCSTI, &c);
+    int err = errno;
+    std::string what = "ioctl(TIOCSTI) on fd " + std::to_string(fd);
+    // ENOTTY/EIO: no terminal to inject into, so this fd proves nothing either way.
+    if (rc != 0 && (err == ENOTTY || err == EIO || err == EBADF)) {
+      r.push_back({Outcome::kError, err, Describe(what + " (not a terminal)", err)});
+      continue;
+    }
+    r.push_back(Judge(rc, err, what));
+  }
+  if (tty >= 0) close(tty);
+  // Only a refusal or a success is a finding; "not a terminal" everywhere is inconclusive.
+  Report worst = Worst(r);
+  for (const Report& one : r) {
+    if (one.outcome == Outcome::kBlocked && worst.outcome == Outcome::kError) {
+      worst.outcome = Outcome::kBlocked;
+      worst.err = one.err;
+    }
+  }
+  return worst;
+}
+
+}  // namespace snaprun::probe

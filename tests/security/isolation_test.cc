@@ -1,0 +1,79 @@
+// What the sandbox can see of the host: fds, processes, the network.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <optional>
+#include <string>
+
+#include "tests/security/sandbox_runner.h"
+
+namespace snaprun::security {
+namespace {
+
+// The launcher opens fd 7 on the host's / before starting the runtime.
+TEST(Fds, OnlyStdioIsInherited) {
+  SandboxSpec spec = Attack({"fds"});
+  spec.launcher = {"sh", "-c", "exec 7</ && exec \"$@\"", "sh"};
+  SNAPRUN_RUN_PROBE(run, spec);
+  EXPECT_EQ(run.line->result, "blocked") << run.Explain();
+}
+
+TEST(Pids, HostProcessesInvisible) { SNAPRUN_EXPECT_BLOCKED(Attack({"pids"})); }
+
+// A listening TCP socket on ADDRESS:port (port chosen by the kernel).
+struct Listener {
+  int fd = -1;
+  int port = 0;
+  explicit Listener(in_addr_t address) {
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = address;
+    socklen_t len = sizeof addr;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || listen(fd, 4) != 0 ||
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      return;
+    }
+    port = ntohs(addr.sin_port);
+  }
+  ~Listener() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+std::optional<std::string> HostAddress() {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return std::nullopt;
+  std::optional<std::string> found;
+  for (ifaddrs* i = list; i != nullptr && !found; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+    auto* in = reinterpret_cast<sockaddr_in*>(i->ifa_addr);
+    if (ntohl(in->sin_addr.s_addr) >> 24 == 127) continue;
+    char text[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+    found = text;
+  }
+  freeifaddrs(list);
+  return found;
+}
+
+TEST(Network, HostLoopbackUnreachable) {
+  Listener listener(htonl(INADDR_LOOPBACK));
+  ASSERT_GT(listener.port, 0);
+  SNAPRUN_EXPECT_BLOCKED(Attack({"net-connect", "127.0.0.1", std::to_string(listener.port)}));
+}
+
+TEST(Network, HostAddressUnreachable) {
+  std::optional<std::string> address = HostAddress();
+  if (!address) GTEST_SKIP() << "the host has no non-loopback IPv4 address";
+  Listener listener(htonl(INADDR_ANY));
+  ASSERT_GT(listener.port, 0);
+  SNAPRUN_EXPECT_BLOCKED(Attack({"net-connect", *address, std::to_string(listener.port)}));
+}
+
+}  // namespace
+}  // namespace snaprun::security

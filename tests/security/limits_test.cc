@@ -1,0 +1,47 @@
+// Resource limits hold against a hostile command. Each probe has a ceiling, so a
+// sandbox without the limit fails the test rather than the machine.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "tests/security/sandbox_runner.h"
+
+namespace snaprun::security {
+namespace {
+
+TEST(Limits, ForkBombStopsAtPidsLimit) {
+  SandboxSpec spec = Attack({"forkbomb", "2000"});
+  spec.pids_limit = 64;
+  SNAPRUN_RUN_PROBE(run, spec);
+  EXPECT_EQ(run.line->result, "blocked") << run.Explain();
+}
+
+// The hog runs in a child of the probe; the OOM killer may take that child (the
+// probe reports it) or, with memory.oom.group, the whole sandbox (no report, but
+// the runtime says the command was killed).
+TEST(Limits, MemoryHogIsStopped) {
+  SandboxSpec spec = Attack({"memhog", "512"});
+  spec.memory_limit_bytes = 64ll << 20;
+  std::string why;
+  std::optional<ProbeRun> run = RunProbe(spec, &why);
+  if (!run) GTEST_SKIP() << why;
+  if (!run->line) {
+    EXPECT_TRUE(run->command.exit_code == 128 + SIGKILL || run->command.signal == SIGKILL)
+        << run->Explain();
+    return;
+  }
+  EXPECT_EQ(run->line->result, "blocked") << run->Explain();
+}
+
+// /tmp is a 16 MB tmpfs in every test bundle.
+TEST(Limits, TmpfsFillStopsAtItsSize) {
+  SNAPRUN_EXPECT_BLOCKED(Attack({"disk-fill", "/tmp", "64"}));
+}
+
+TEST(Limits, CpuSpinStoppedByRlimitCpu) {
+  SandboxSpec spec = Attack({"cpu-spin", "20"});
+  spec.rlimits.push_back({"RLIMIT_CPU", 1, 3});
+  SNAPRUN_EXPECT_BLOCKED(spec);
+}
+
+}  // namespace
+}  // namespace snaprun::security
