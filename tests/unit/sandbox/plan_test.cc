@@ -99,6 +99,19 @@ TEST(BuildPlan, MemoryAndPidsFallBackToRlimitsAndSaySo) {
   EXPECT_NE(plan.limits[0].find("no cgroup"), std::string::npos);
 }
 
+TEST(BuildPlan, PidsLimitForHostRootIsRefusedNotIgnored) {
+  Config c = MinimalConfig();
+  c.resources.pids_max = 10;
+  ChildPlan plan;
+  auto r = BuildPlan(c, Caller{0, 0}, plan);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("pids.limit"), std::string::npos);
+  c.uid_mappings = {{0, 100000, 65536}};
+  c.gid_mappings = {{0, 100000, 65536}};
+  ChildPlan mapped;
+  EXPECT_TRUE(BuildPlan(c, Caller{0, 0}, mapped));
+}
+
 TEST(BuildPlan, CpuLimitsAreRefusedUntilCgroupsExist) {
   Config c = MinimalConfig();
   c.resources.cpu_quota_us = 1000;
