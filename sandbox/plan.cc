@@ -142,6 +142,27 @@ void PlanNamespaces(const Config& config, const Caller& caller, ChildPlan& plan)
   plan.deny_setgroups = !(caller.uid == 0 && !config.process.additional_gids.empty());
 }
 
+// The host uid the command will run as: process.uid through the uid map.
+std::optional<uint32_t> CommandHostUid(const Config& config, const Caller& caller) {
+  if (!config.namespaces.user) return config.process.uid;
+  for (const auto& m : DefaultUidMappings(config, caller.uid)) {
+    if (config.process.uid >= m.inside && config.process.uid - m.inside < m.count) {
+      return m.outside + (config.process.uid - m.inside);
+    }
+  }
+  return std::nullopt;
+}
+
+// RLIMIT_NPROC does not bind host root (the kernel exempts it): refuse rather than
+// promise a pids limit nothing enforces.
+Result<void> CheckPidsLimitEnforceable(const Config& config, const Caller& caller) {
+  if (!config.resources.pids_max || CommandHostUid(config, caller) != 0u) return Ok();
+  return Error(ErrorCode::kUnsupported,
+               "linux.resources.pids.limit: the command would run as host root, which "
+               "RLIMIT_NPROC does not bind; it needs cgroups (not available yet) or "
+               "uidMappings onto an unprivileged host uid");
+}
+
 }  // namespace
 
 unsigned long MountFlags(const Mount& mount) {
@@ -211,6 +232,7 @@ Result<void> BuildPlan(const Config& config, const Caller& caller, ChildPlan& pl
   plan.hostname = config.hostname;
   plan.domainname = config.domainname;
   PlanCommand(config, plan);
+  SNAPRUN_TRY(CheckPidsLimitEnforceable(config, caller));
   SNAPRUN_TRY(PlanLimits(config, plan));
   plan.capabilities = SNAPRUN_TRY_CTX(PlanCapabilities(config.process.capabilities),
                                       "process.capabilities");

@@ -37,4 +37,12 @@ std::string RunResultToJson(const RunResult& result) {
   return out.str();
 }
 
+std::string ErrorResultJson(const std::string& message) {
+  Poco::JSON::Object object;
+  object.set("error", message);
+  std::ostringstream out;
+  object.stringify(out, 2);
+  return out.str();
+}
+
 }  // namespace snaprun::sandbox

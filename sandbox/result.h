@@ -27,5 +27,7 @@ struct RunResult {
 };
 
 std::string RunResultToJson(const RunResult& result);
+// {"error": MESSAGE}: the result file of a run that never started its command.
+std::string ErrorResultJson(const std::string& message);
 
 }  // namespace snaprun::sandbox

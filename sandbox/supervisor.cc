@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -73,8 +74,38 @@ Frames DrainFrames(int fd) {
   return frames;
 }
 
-// Waits for init to exit, enforcing the timeout; returns whether it timed out.
+// The signals a runtime user sends to stop or poke the command (runc forwards the
+// same set); they are blocked here and read from a signalfd, then sent on to init.
+class ForwardedSignals {
+ public:
+  ForwardedSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&set, sig);
+    sigprocmask(SIG_BLOCK, &set, &old_);
+    fd_.Reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  }
+  ~ForwardedSignals() {
+    fd_.Reset();
+    sigprocmask(SIG_SETMASK, &old_, nullptr);
+  }
+  int fd() const { return fd_.get(); }
+  void ForwardTo(int pidfd) {
+    signalfd_siginfo info;
+    while (read(fd_.get(), &info, sizeof info) == sizeof info) {
+      syscall(SYS_pidfd_send_signal, pidfd, static_cast<int>(info.ssi_signo), nullptr, 0);
+    }
+  }
+
+ private:
+  sigset_t old_;
+  UniqueFd fd_;
+};
+
+// Waits for init to exit, enforcing the timeout and forwarding signals; returns
+// whether it timed out.
 bool WaitWithTimeout(SandboxProcess& process, const Config& config) {
+  ForwardedSignals forwarded;
   using Clock = std::chrono::steady_clock;
   std::optional<Clock::time_point> deadline;
   if (config.timeout) deadline = process.started + *config.timeout;
@@ -85,9 +116,13 @@ bool WaitWithTimeout(SandboxProcess& process, const Config& config) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
       wait_ms = static_cast<int>(std::max<int64_t>(0, left.count()));
     }
-    pollfd pfd{process.pidfd.get(), POLLIN, 0};
-    int n = poll(&pfd, 1, wait_ms);
-    if (n > 0) return timed_out;
+    pollfd pfds[2] = {{process.pidfd.get(), POLLIN, 0}, {forwarded.fd(), POLLIN, 0}};
+    int n = poll(pfds, forwarded.fd() >= 0 ? 2 : 1, wait_ms);
+    if (n > 0 && pfds[0].revents != 0) return timed_out;
+    if (n > 0) {
+      forwarded.ForwardTo(process.pidfd.get());
+      continue;
+    }
     if (n < 0 && errno == EINTR) continue;
     // Deadline passed: SIGTERM now (init forwards it), SIGKILL after the grace.
     int sig = timed_out ? SIGKILL : SIGTERM;
@@ -138,7 +173,7 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config) {
   UniqueFd dev_null(open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!dev_null) return Error::FromErrno("open", "/dev/null");
   ChildChannel channel{child_end.get(), config.stdio.stdin_fd < 0 ? dev_null.get() : config.stdio.stdin_fd,
-                       config.stdio.stdout_fd, config.stdio.stderr_fd};
+                       config.stdio.stdout_fd, config.stdio.stderr_fd, getpid()};
   int pidfd = -1;
   process->started = std::chrono::steady_clock::now();
   pid_t pid = CloneChild(process->plan->clone_flags, &pidfd, &process->clone3_fallback);
