@@ -158,12 +158,47 @@ void FillSteps(RunResult& result, const SandboxProcess& process, const Frames& f
   if (process.clone3_fallback) result.fallbacks.push_back("clone3 missing: clone() used");
 }
 
+// A cgroup for config.resources where this user may write one; otherwise the plan
+// falls back to rlimits and the result says why.
+Result<void> PrepareCgroup(const Config& config, SandboxProcess& process) {
+  if (!NeedsCgroup(config.resources)) return Ok();
+  static int counter = 0;
+  std::string name = "snaprun-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+  process.cgroup = SNAPRUN_TRY_CTX(
+      CreateCgroup(name, config.resources, CgroupHost{}, &process.cgroup_fallback),
+      "creating the sandbox cgroup");
+  if (!process.cgroup) return Ok();
+  process.cgroup_limits = SNAPRUN_TRY_CTX(process.cgroup->Apply(config.resources),
+                                          "applying linux.resources to " +
+                                              process.cgroup->Describe());
+  return Ok();
+}
+
+void FillCgroupResult(RunResult& result, SandboxProcess& process) {
+  if (!process.cgroup_fallback.empty()) {
+    result.fallbacks.push_back("cgroups: " + process.cgroup_fallback + "; limits use rlimits");
+  }
+  if (!process.cgroup) return;
+  CgroupStats stats = process.cgroup->Stats();
+  result.cgroup_memory_peak_bytes = stats.memory_peak_bytes;
+  result.oom_killed = stats.oom_kills > 0;
+  for (const auto& line : process.cgroup_limits) result.limits.push_back(line);
+  (void)process.cgroup->Remove();
+  process.cgroup.reset();
+}
+
 }  // namespace
+
+SandboxProcess::~SandboxProcess() {
+  if (cgroup) (void)cgroup->Remove();
+}
 
 Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config) {
   auto process = std::make_unique<SandboxProcess>();
   process->plan = std::make_unique<ChildPlan>();
-  SNAPRUN_TRY(BuildPlan(config, Caller{getuid(), getgid()}, *process->plan));
+  SNAPRUN_TRY(PrepareCgroup(config, *process));
+  SNAPRUN_TRY(BuildPlan(config, Caller{getuid(), getgid(), process->cgroup != nullptr},
+                        *process->plan));
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     return Error::FromErrno("socketpair", "report channel");
@@ -182,6 +217,13 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config) {
   process->pid = pid;
   process->pidfd.Reset(pidfd);
   child_end.Reset();
+  // Before GO: nothing the command starts can run outside the cgroup.
+  if (process->cgroup) {
+    if (auto joined = process->cgroup->AddProcess(pid); !joined) {
+      KillAndReap(*process);
+      return std::move(joined).error().Wrap("moving the sandbox into its cgroup");
+    }
+  }
   if (process->plan->new_user_ns) {
     if (auto written = WriteIdMaps(pid, *process->plan); !written) {
       KillAndReap(*process);
@@ -213,6 +255,7 @@ Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config) {
   result.peak_rss_kb = usage.ru_maxrss;
   FillSteps(result, process, frames);
   result.limits = process.plan->limits;
+  FillCgroupResult(result, process);
   return result;
 }
 
