@@ -32,6 +32,23 @@ TEST(Limits, MemoryHogIsStopped) {
   EXPECT_EQ(run->line->result, "blocked") << run->Explain();
 }
 
+// 256 MB over 8 processes against a 64 MB limit: the limit is the sandbox's, not
+// each process's. A runtime that falls back to the per-process RLIMIT_AS (as
+// plan.cc does while it creates no cgroup) fails this test, as it should.
+TEST(Limits, MemoryLimitCoversAllProcesses) {
+  SandboxSpec spec = Attack({"memhog", "256", "8"});
+  spec.memory_limit_bytes = 64ll << 20;
+  std::string why;
+  std::optional<ProbeRun> run = RunProbe(spec, &why);
+  if (!run) GTEST_SKIP() << why;
+  if (!run->line) {
+    EXPECT_TRUE(run->command.exit_code == 128 + SIGKILL || run->command.signal == SIGKILL)
+        << run->Explain();
+    return;
+  }
+  EXPECT_EQ(run->line->result, "blocked") << run->Explain();
+}
+
 // /tmp is a 16 MB tmpfs in every test bundle.
 TEST(Limits, TmpfsFillStopsAtItsSize) {
   SNAPRUN_EXPECT_BLOCKED(Attack({"disk-fill", "/tmp", "64"}));
