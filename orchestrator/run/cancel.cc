@@ -18,6 +18,11 @@ void OnCancelSignal(int) {
   [[maybe_unused]] ssize_t ignored = ::write(g_pipe[1], &byte, 1);
 }
 
+// A reader that goes away (`snaprun run … | head`) must not kill the supervisor. A no-op
+// handler rather than SIG_IGN: an ignored signal would stay ignored across the command's
+// exec, a handled one is reset to the default there.
+void OnBrokenPipe(int) {}
+
 }  // namespace
 
 void InstallCancelHandlers() {
@@ -28,6 +33,8 @@ void InstallCancelHandlers() {
   action.sa_flags = SA_RESTART;
   sigemptyset(&action.sa_mask);
   for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaction(sig, &action, nullptr);
+  action.sa_handler = OnBrokenPipe;
+  sigaction(SIGPIPE, &action, nullptr);
 }
 
 bool CancelRequested() { return g_canceled.load(); }

@@ -2,6 +2,7 @@
 // (`snaprun cancel`, Ctrl-C) sets a flag and wakes a pipe. Before the sandbox runs the
 // lifecycle checks the flag between steps; while it runs, a watcher forwards SIGTERM to
 // the sandbox's init (which forwards it to the command) and SIGKILLs after the grace.
+// SIGPIPE is caught too, so a closed terminal does not kill the supervisor.
 // A handler, not a blocked mask: the sandbox inherits the mask across clone, and the
 // command must not start with SIGTERM blocked.
 #pragma once

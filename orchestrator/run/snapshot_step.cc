@@ -37,7 +37,8 @@ Result<SnapshotTaken> SnapshotForRun(const SnapshotRequest& request, const Objec
   if (drew) std::fputs("\r\033[K", stderr);
   if (!taken) return std::move(taken).error();
   SnapshotTaken out;
-  out.digest = taken->digest;
+  // Recorded like image digests; the store and the tree are named by the bare hex.
+  out.digest = taken->digest.rfind("sha256:", 0) == 0 ? taken->digest : "sha256:" + taken->digest;
   out.files = taken->manifest.files;
   out.bytes = taken->manifest.bytes;
   out.tree = SNAPRUN_TRY_CTX(MaterializeSnapshot(store, taken->digest), "materializing the snapshot");

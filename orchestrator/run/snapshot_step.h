@@ -22,7 +22,7 @@ struct SnapshotRequest {
 };
 
 struct SnapshotTaken {
-  std::string digest;  // "sha256:…"
+  std::string digest;  // "sha256:<hex>"
   std::string tree;    // the materialized read-only tree
   uint64_t files = 0;
   uint64_t bytes = 0;

@@ -25,7 +25,7 @@ RunSpec HelloSpec() {
 RunConfigInput HostInput() {
   RunConfigInput input;
   input.run_id = "01jdx9k2m3n4p5q6r7s8t9v0wx";
-  input.snapshot_tree = "/home/u/.local/share/snaprun/trees/sha256:ab";
+  input.snapshot_tree = "/home/u/.local/share/snaprun/trees/ab12";
   input.image.host = true;
   input.image.digest = "sha256:00";
   input.host_skeleton = "/home/u/.local/share/snaprun/host-rootfs";
