@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <map>
 
 namespace snaprun::orchestrator {

@@ -203,8 +203,8 @@ TEST_P(RunCli, SnapshotOverItsLimitFailsWithTheHelpfulError) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, RunCli, ::testing::Values(Mode::kRootless, Mode::kRoot),
-                         [](const auto& info) {
-                           return info.param == Mode::kRoot ? "Root" : "Rootless";
+                         [](const auto& param_info) {
+                           return param_info.param == Mode::kRoot ? "Root" : "Rootless";
                          });
 
 }  // namespace
