@@ -22,4 +22,7 @@ void RegisterSpecCommands(CLI::App& app, int* exit_code);  // spec.cc
 void AddSnapshotCommand(CLI::App& app, int* exit_code);  // snapshot.cc
 
 void AddImageCommands(CLI::App& app, int* exit_code);  // image.cc
+
+void AddOutputsCommand(CLI::App& app, int* exit_code);  // outputs.cc
+void AddGcCommand(CLI::App& app, int* exit_code);       // gc.cc
 }  // namespace snaprun::orchestrator::cli
