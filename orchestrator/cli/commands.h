@@ -28,4 +28,7 @@ void AddRunCommand(CLI::App& app, int* exit_code);
 void AddRunsCommands(CLI::App& app, int* exit_code);
 void AddLogsCommand(CLI::App& app, int* exit_code);
 void MarkLostRunsFirst();
+
+void AddOutputsCommand(CLI::App& app, int* exit_code);  // outputs.cc
+void AddGcCommand(CLI::App& app, int* exit_code);       // gc.cc
 }  // namespace snaprun::orchestrator::cli

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   snaprun::orchestrator::cli::AddRunCommand(app, &exit_code);
   snaprun::orchestrator::cli::AddRunsCommands(app, &exit_code);
   snaprun::orchestrator::cli::AddLogsCommand(app, &exit_code);
+
+  snaprun::orchestrator::cli::AddOutputsCommand(app, &exit_code);
+  snaprun::orchestrator::cli::AddGcCommand(app, &exit_code);
   snaprun::orchestrator::cli::MarkLostRunsFirst();
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@
 
 #include "orchestrator/cli/commands.h"
 #include "orchestrator/cli/run_history.h"
+#include "orchestrator/harvest/harvest.h"
 #include "orchestrator/home/home.h"
 #include "orchestrator/run/lifecycle.h"
 
@@ -23,7 +24,13 @@ struct RunOptions {
   bool detach = false;
 };
 
-OutputsHarvester Harvester() { return {}; }
+// Outputs are harvested with the default caps until the spec and policy carry their own.
+OutputsHarvester Harvester() {
+  return [](const std::string& outputs_dir, ObjectStore& store) -> Result<HarvestSummary> {
+    OutputsResult result = SNAPRUN_TRY(HarvestOutputs(outputs_dir, store, HarvestLimits{}));
+    return HarvestSummary{"sha256:" + result.digest, result.files, result.bytes, result.notes};
+  };
+}
 
 int ReportEnd(const RunEnd& end) {
   if (end.error) return ReportError(*end.error);

@@ -10,6 +10,7 @@
 #include "orchestrator/run/run_report.h"
 #include "orchestrator/run/sandbox_session.h"
 #include "orchestrator/spec/spec_loader.h"
+#include "orchestrator/store/store_lock.h"
 #include "orchestrator/spec/spec_output.h"
 #include "sandbox/base/atomic_file.h"
 
@@ -79,6 +80,9 @@ RunEnd AfterCommand(const QueuedRun& run, HistoryStore& history, const Supervise
   report.result = outcome.result;
   report.canceled = outcome.canceled;
   (void)Enter(run, history, StateChange(RunState::kHarvesting));
+  // Held until the final update names the outputs manifest (see store_lock.h).
+  auto lock = LockStoreShared(run.home);
+  if (!lock) report.notes.push_back("store lock: " + lock.error().ToString());
   Harvest(run, options, report);
   RunUpdate update = StateChange(FinalState(outcome));
   if (outcome.result.exit_code) update.exit_code = *outcome.result.exit_code;
@@ -121,17 +125,26 @@ RunEnd SuperviseRun(const QueuedRun& run, HistoryStore& history, const Supervise
   if (auto entered = Enter(run, history, preparing); !entered) {
     return Fail(run, history, report, std::move(entered).error());
   }
+  // gc must not collect the snapshot before the history names it. Released before the
+  // sandbox starts: its init would otherwise inherit the lock for the whole run.
+  auto lock = LockStoreShared(run.home);
+  if (!lock) return Fail(run, history, report, std::move(lock).error());
   auto prepared = PrepareSandbox(run, options.progress);
   if (!prepared) return Fail(run, history, report, std::move(prepared).error());
   report.snapshot_digest = prepared->snapshot_digest;
   report.image_digest = prepared->image_digest;
   report.notes = prepared->run_config.notes;
+  RunUpdate digests;
+  digests.snapshot_digest = report.snapshot_digest;
+  digests.image_digest = report.image_digest;
+  if (auto named = history.Update(run.id, digests); !named) {
+    return Fail(run, history, report, std::move(named).error());
+  }
+  lock->Release();
   if (CancelRequested()) {
     return Finish(run, history, report, StateChange(RunState::kCanceled), std::nullopt);
   }
   RunUpdate running = StateChange(RunState::kRunning);
-  running.snapshot_digest = report.snapshot_digest;
-  running.image_digest = report.image_digest;
   auto outcome = RunSandboxSession(prepared->run_config.config, run.dir.console(), options.echo,
                                    [&] { return Enter(run, history, running); });
   if (!outcome) return Fail(run, history, report, std::move(outcome).error());
