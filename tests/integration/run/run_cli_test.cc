@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -63,6 +64,9 @@ TEST_P(RunCli, OutputsLogsAndConsoleArriveIntact) {
   ASSERT_TRUE(shown);
   EXPECT_EQ(shown->getValue<std::string>("state"), "completed");
   EXPECT_EQ(shown->getValue<std::string>("snapshot_digest").rfind("sha256:", 0), 0u);
+  std::string outputs = shown->getValue<std::string>("outputs_digest");
+  ASSERT_EQ(outputs.rfind("sha256:", 0), 0u);
+  EXPECT_TRUE(std::filesystem::exists(h().home() + "/outputs/" + outputs.substr(7) + ".json"));
   CommandResult logs = h().Snaprun({"logs", id});
   EXPECT_NE(logs.out.find("to-stdout"), std::string::npos);
   EXPECT_NE(logs.out.find("[train.log] progress"), std::string::npos) << logs.out;
