@@ -79,7 +79,7 @@ std::string FormatTimeMs(int64_t ms) {
   time_t seconds = static_cast<time_t>(ms / 1000);
   tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[40];
+  char text[96];
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                 static_cast<int>(ms % 1000));
@@ -110,7 +110,7 @@ std::string RecordJson(const RunRecord& run, bool pretty) {
 }
 
 std::string RecordTableHeader() {
-  char line[160];
+  char line[512];
   std::snprintf(line, sizeof line, "%-12s  %-24s  %-10s  %-9s  %-24s  %s", "ID", "NAME", "STATE",
                 "EXIT", "CREATED", "DURATION");
   return line;
@@ -118,7 +118,7 @@ std::string RecordTableHeader() {
 
 std::string RecordTableRow(const RunRecord& run) {
   auto created = run.TimeOf(RunState::kQueued);
-  char line[256];
+  char line[512];
   std::snprintf(line, sizeof line, "%-12s  %-24.24s  %-10s  %-9s  %-24s  %s",
                 run.id.substr(0, 12).c_str(), run.name.c_str(), RunStateName(run.state),
                 Outcome(run).c_str(), created ? FormatTimeMs(*created).c_str() : "-",

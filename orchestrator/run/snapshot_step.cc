@@ -16,7 +16,7 @@ void PrintProgress(const HashProgress& p) {
   int percent = p.bytes_total ? static_cast<int>(100 * p.bytes_done / p.bytes_total) : 100;
   std::fprintf(stderr, "\rsnapshot %3d%% %llu/%llu files %s   ", percent,
                static_cast<unsigned long long>(p.files_done),
-               static_cast<unsigned long long>(p.files_total), FormatSize(p.bytes_done).c_str());
+               static_cast<unsigned long long>(p.files_total), FormatApproximateSize(p.bytes_done).c_str());
 }
 
 }  // namespace

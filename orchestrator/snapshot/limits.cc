@@ -40,7 +40,7 @@ std::vector<Sized> DirectorySizes(const std::vector<TreeEntry>& entries) {
 std::string Listing(const std::string& title, const std::vector<Sized>& items) {
   std::string out = title + ":\n";
   for (const Sized& item : items) {
-    std::string size = FormatSize(item.bytes);
+    std::string size = FormatApproximateSize(item.bytes);
     out += "  " + std::string(size.size() < 10 ? 10 - size.size() : 0, ' ') + size + "  " +
            item.path + "\n";
   }
@@ -90,7 +90,7 @@ std::string FormatMegabytes(uint64_t bytes) {
   return buf;
 }
 
-std::string FormatSize(uint64_t bytes) {
+std::string FormatApproximateSize(uint64_t bytes) {
   static const char* kUnits[] = {"KB", "MB", "GB", "TB"};
   if (bytes < 1024) return std::to_string(bytes) + " B";
   double value = static_cast<double>(bytes) / 1024.0;
