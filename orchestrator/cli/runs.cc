@@ -1,6 +1,8 @@
 // The history verbs: `snaprun ls [--state S] [--name N] [--limit N] [--json]` (newest
 // first), `snaprun show RUN [--json]`, `snaprun cancel RUN`, `snaprun rm RUN`.
 // RUN is an id, a unique prefix of one, or `last`.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 #include "orchestrator/run/lost_runs.h"
 #include "orchestrator/run/record_view.h"
 #include "orchestrator/run/run_dir.h"
+#include "sandbox/base/atomic_file.h"
 
 namespace snaprun::orchestrator::cli {
 namespace {
@@ -50,12 +53,28 @@ int List(const ListOptions& options) {
   return 0;
 }
 
+// "error:     …\n" from a run's result.json, or "" when it holds none.
+std::string RecordedError(const std::string& result_json) {
+  auto text = ReadFile(result_json);
+  if (!text) return "";
+  try {
+    auto object = Poco::JSON::Parser().parse(*text).extract<Poco::JSON::Object::Ptr>();
+    if (object->has("error")) return "error:     " + object->getValue<std::string>("error") + "\n";
+  } catch (const Poco::Exception&) {
+    return "error:     (result.json unreadable: " + result_json + ")\n";
+  }
+  return "";
+}
+
 int Show(const std::string& reference, bool json) {
   auto history = OpenRunHistory();
   if (!history) return ReportError(history.error());
   auto run = FindRun(**history, reference);
   if (!run) return ReportError(run.error());
   std::string text = json ? RecordJson(*run, true) + "\n" : RecordText(*run);
+  // Why a run failed before its command ran lives in its result.json, not the history row.
+  RunDir dir = RunDirFor(SnaprunHomePath(), run->id);
+  if (!json) text += RecordedError(dir.result());
   std::fputs(text.c_str(), stdout);
   return 0;
 }
