@@ -28,16 +28,15 @@ namespace {
   _exit(127);
 }
 
-void Check(int report_fd, const ChildError& e, uint64_t* done) {
+void Check(int report_fd, const ChildError& e) {
   if (e.failed()) Die(report_fd, e);
-  if (done != nullptr) *done |= StepBit(e.step);
 }
 
-// Marks STEP done after CALL succeeded (Success() carries no step of its own).
-#define SNAPRUN_CHILD_STEP(step, call)           \
-  do {                                           \
-    Check(report_fd, (call), nullptr);           \
-    done |= StepBit(step);                       \
+// Runs CALL; on failure reports and exits, else marks STEP done.
+#define SNAPRUN_CHILD_STEP(step, call) \
+  do {                                 \
+    Check(report_fd, (call));          \
+    done |= StepBit(step);             \
   } while (0)
 
 ChildError SetStdio(const ChildChannel& ch) {
@@ -78,10 +77,11 @@ ChildError SetNames(const ChildPlan& plan) {
   return Success();
 }
 
-ChildError AssembleRoot(const ChildPlan& plan, int root_fd, uint64_t* fallbacks) {
+ChildError AssembleRoot(const ChildPlan& plan, int root_fd, uint64_t* done, uint64_t* fallbacks) {
   for (const MountOp& op : plan.mounts) {
     ChildError e = ApplyMountOp(root_fd, op, fallbacks);
     if (e.failed()) return e;
+    *done |= StepBit(op.type == MountType::kOverlay ? Step::kOverlay : Step::kMount);
   }
   return Success();
 }
@@ -140,16 +140,27 @@ ChildError DropPrivileges(const ChildPlan& plan) {
   return Success();
 }
 
+// chdir, then proof that the directory is inside the new root: getcwd() reports a
+// directory outside it as "(unreachable)…" (how runc detects CVE-2024-21626).
+ChildError EnterCwd(const ChildPlan& plan) {
+  if (chdir(plan.cwd.c_str()) != 0) return Fail(Step::kCwd, errno, "chdir", plan.cwd.c_str());
+  char cwd[4096];
+  if (getcwd(cwd, sizeof cwd) == nullptr) return Fail(Step::kCwd, errno, "getcwd", plan.cwd.c_str());
+  if (cwd[0] != '/') return Fail(Step::kCwd, EPERM, "cwd outside the root", plan.cwd.c_str());
+  return Success();
+}
+
 }  // namespace
 
 void RunCommandChild(const ChildPlan& plan, int report_fd) {
   uint64_t done = 0;
   // Ids before cwd: the directory must be reachable as the command's own user.
   SNAPRUN_CHILD_STEP(Step::kSetIds, SetIds(plan));
-  if (chdir(plan.cwd.c_str()) != 0) Die(report_fd, Fail(Step::kCwd, errno, "chdir", plan.cwd.c_str()));
+  // Fds closed before chdir: the cwd must not resolve through an inherited fd.
+  SNAPRUN_CHILD_STEP(Step::kFds, CloseStrayFds(plan, report_fd));
+  SNAPRUN_CHILD_STEP(Step::kCwd, EnterCwd(plan));
   if (plan.umask >= 0) umask(static_cast<mode_t>(plan.umask));
   SNAPRUN_CHILD_STEP(Step::kRlimits, ApplyRlimits(plan));
-  SNAPRUN_CHILD_STEP(Step::kFds, ArrangeFds(plan, &report_fd));
   // Capabilities after the uid change (which would otherwise clear them), then
   // no_new_privs, then seccomp as the last thing before exec.
   SNAPRUN_CHILD_STEP(Step::kCapabilities, DropPrivileges(plan));
@@ -164,6 +175,10 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
     Die(report_fd, Fail(Step::kDeathSignal, errno, "prctl", "PR_SET_PDEATHSIG"));
   }
+  // The supervisor may have died before PDEATHSIG was armed. In a new pid namespace
+  // getppid() is 0 and the EOF at GO catches that case instead.
+  pid_t parent = getppid();
+  if (parent != 0 && parent != ch.parent_pid) _exit(1);
   // GO arrives only after the id maps are written: before that we are nobody.
   SNAPRUN_CHILD_STEP(Step::kSync, WaitForGo(report_fd));
   // Keep /proc/1/exe (the host binary) out of reach: a non-dumpable process's /proc
@@ -175,6 +190,8 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
     Die(report_fd, Fail(Step::kDeathSignal, errno, "prctl", "PR_SET_DUMPABLE"));
   }
   SNAPRUN_CHILD_STEP(Step::kStdio, SetStdio(ch));
+  // Before any path is resolved: no host fd may stay reachable through /proc/self/fd.
+  SNAPRUN_CHILD_STEP(Step::kFds, ArrangeFds(plan, &report_fd));
   SNAPRUN_CHILD_STEP(Step::kSetIds, BecomeRootInside(plan));
   // Private before any mount, or the mounts below would propagate to the host.
   SNAPRUN_CHILD_STEP(Step::kMakeRootPrivate, MakeMountsPrivate());
@@ -183,7 +200,7 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   // proc and dev before the configured mounts, which may add below them.
   if (plan.mount_proc) SNAPRUN_CHILD_STEP(Step::kProc, MountProc(root_fd));
   SNAPRUN_CHILD_STEP(Step::kDev, SetupDev(root_fd));
-  SNAPRUN_CHILD_STEP(Step::kMount, AssembleRoot(plan, root_fd, &fallbacks));
+  Check(report_fd, AssembleRoot(plan, root_fd, &done, &fallbacks));
   if ((fallbacks & kFallbackOverlayCopy) != 0) done |= StepBit(Step::kOverlayFallback);
   // Bind sources are host paths: every mount must be made before the pivot.
   SNAPRUN_CHILD_STEP(Step::kPivotRoot, PivotIntoRoot(root_fd));

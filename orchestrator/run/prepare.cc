@@ -1,7 +1,5 @@
 #include "orchestrator/run/prepare.h"
 
-#include <unistd.h>
-
 #include "images/store.h"
 #include "orchestrator/run/host_skeleton.h"
 #include "orchestrator/run/seccomp_path.h"
@@ -21,7 +19,6 @@ Result<PreparedSandbox> PrepareSandbox(const QueuedRun& run, bool progress) {
   input.image = SNAPRUN_TRY_CTX(images::ResolveImage(run.home + "/images", run.spec.image),
                                 "resolving image " + run.spec.image);
   if (input.image.host) input.host_skeleton = SNAPRUN_TRY(EnsureHostSkeleton(run.home));
-  input.caller_is_root = ::geteuid() == 0;
   input.dirs = RunDirs{run.dir.outputs(), run.dir.logs()};
   input.seccomp = SNAPRUN_TRY_CTX(LoadDefaultSeccompProfile(), "loading the seccomp profile");
   PreparedSandbox prepared;

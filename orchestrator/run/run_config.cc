@@ -75,21 +75,17 @@ std::vector<std::string> BuildEnvironment(const RunSpec& spec, const RunConfigIn
 }
 
 // Memory and pids go to Resources (the runtime enforces them by cgroup where it can,
-// else RLIMIT_AS / RLIMIT_NPROC, and says which); nofile is an rlimit. CPUs need a
-// cgroup's cpu.max, which the runtime does not apply yet: CPU time is capped at
-// cpus × timeout instead, so a run cannot burn more than it asked for overall.
-void AddLimits(const RunSpec& spec, bool caller_is_root, sandbox::Config& config,
-               std::vector<std::string>& notes) {
+// else RLIMIT_AS / RLIMIT_NPROC, and says which); nofile is an rlimit. CPUs are not
+// passed as cpu.max: the runtime refuses that without a writable cgroup (rootless here),
+// so CPU time is capped at cpus × timeout instead, and the record says so.
+void AddLimits(const RunSpec& spec, sandbox::Config& config, std::vector<std::string>& notes) {
   const ResourceRequest& r = spec.resources;
   uint64_t nofile = r.nofile.value_or(kDefaultNofile);
   config.process.rlimits.push_back({RLIMIT_NOFILE, nofile, nofile});
   if (r.memory_bytes) config.resources.memory_max_bytes = *r.memory_bytes;
-  if (r.pids && caller_is_root) {
-    notes.push_back("pids: not enforced (run as root: RLIMIT_NPROC does not bind host root, "
-                    "and no cgroup is applied yet)");
-  } else if (r.pids) {
-    config.resources.pids_max = static_cast<int64_t>(*r.pids);
-  }
+  // The runtime puts memory and pids in a cgroup where the caller may write one; for a
+  // root caller without one it refuses pids (RLIMIT_NPROC does not bind host root).
+  if (r.pids) config.resources.pids_max = static_cast<int64_t>(*r.pids);
   config.timeout = r.timeout;
   if (!r.cpus) return;
   if (!r.timeout) {
@@ -128,7 +124,7 @@ Result<RunConfig> BuildRunConfig(const RunSpec& spec, const RunConfigInput& inpu
   config.seccomp = input.seccomp;
   config.masked_paths = sandbox::DefaultMaskedPaths();
   config.readonly_paths = sandbox::DefaultReadonlyPaths();
-  AddLimits(spec, input.caller_is_root, config, out.notes);
+  AddLimits(spec, config, out.notes);
   if (auto valid = config.Validate(); !valid) {
     return std::move(valid).error().Wrap("building the sandbox for " + spec.spec_path);
   }

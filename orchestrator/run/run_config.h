@@ -35,9 +35,6 @@ struct RunConfigInput {
   std::string host_skeleton;
   RunDirs dirs;
   std::optional<sandbox::SeccompProfile> seccomp;
-  // The sandbox's root maps onto the caller: for a root caller that is host root, which
-  // RLIMIT_NPROC does not bind, so a pids request is recorded as not enforced.
-  bool caller_is_root = false;
 };
 
 // Notes on how each limit is enforced, recorded with the run.

@@ -121,7 +121,8 @@ Result<void> HashOne(TreeEntry& entry, Shared& shared, std::vector<char>& buf) {
     struct stat before;
     if (::fstat(fd.get(), &before) != 0) return Error::FromErrno("stat", shown);
     if (!S_ISREG(before.st_mode)) {
-      return Error(ErrorCode::kInvalidInput, shown + " stopped being a regular file during the snapshot");
+      return Error(ErrorCode::kInvalidInput,
+                   shown + " stopped being a regular file during the snapshot");
     }
     if (std::string why = shared.admit ? shared.admit(entry.path, before) : ""; !why.empty()) {
       return Error(ErrorCode::kInvalidInput, shown + " was replaced while it was read: " + why);
@@ -149,7 +150,8 @@ Result<void> HashOne(TreeEntry& entry, Shared& shared, std::vector<char>& buf) {
     return Ok();
   }
   return Error(ErrorCode::kInvalidInput,
-               shown + " changed while it was being read (" + std::to_string(HashOptions::kAttempts) +
+               shown + " changed while it was being read (" +
+                   std::to_string(HashOptions::kAttempts) +
                    " attempts); stop writing to it or add it to .amlignore");
 }
 

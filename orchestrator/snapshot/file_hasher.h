@@ -42,8 +42,8 @@ struct HashOutcome {
 };
 
 // Fills digest (and refreshed stat fields) of every kFile entry in ENTRIES.
-Result<HashOutcome> HashFiles(int root_fd, const std::string& shown, std::vector<TreeEntry>& entries,
-                              const ObjectStore& store, const StatCache& cache,
-                              const HashOptions& options);
+Result<HashOutcome> HashFiles(int root_fd, const std::string& shown,
+                              std::vector<TreeEntry>& entries, const ObjectStore& store,
+                              const StatCache& cache, const HashOptions& options);
 
 }  // namespace snaprun::orchestrator

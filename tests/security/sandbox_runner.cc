@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -60,9 +61,10 @@ Object::Ptr Process(const SandboxSpec& spec) {
   std::vector<std::string> args = {"/bin/snaprun-probe"};
   args.insert(args.end(), spec.probe_args.begin(), spec.probe_args.end());
   Object::Ptr caps = new Object;
-  for (const char* set : {"bounding", "effective", "permitted", "inheritable", "ambient"}) {
-    caps->set(set, new Array);
+  for (const char* set : {"bounding", "effective", "permitted"}) {
+    caps->set(set, Strings(spec.capabilities));
   }
+  for (const char* set : {"inheritable", "ambient"}) caps->set(set, Array::Ptr(new Array));
   Array::Ptr rlimits = new Array;
   for (const RlimitSpec& r : spec.rlimits) {
     Object::Ptr limit = new Object;
@@ -76,7 +78,7 @@ Object::Ptr Process(const SandboxSpec& spec) {
   process->set("user", user);
   process->set("args", Strings(args));
   process->set("env", Strings({"PATH=/bin:/sbin:/usr/bin", "HOME=/root"}));
-  process->set("cwd", "/");
+  process->set("cwd", spec.cwd);
   process->set("capabilities", caps);
   process->set("noNewPrivileges", true);
   if (!spec.rlimits.empty()) process->set("rlimits", rlimits);
@@ -243,6 +245,8 @@ std::optional<ProbeRun> RunProbe(const SandboxSpec& spec, std::string* why) {
   ProbeRun run;
   run.command = testing::RunCommand(Command(spec, bundle.path(), user));
   run.line = ParseProbeLine(run.command.out);
+  // The verdict in the test log, so a passing run can be read too.
+  std::printf("probe: %s", run.line ? run.command.out.c_str() : "(no verdict)\n");
   return run;
 }
 

@@ -156,18 +156,6 @@ TEST(RunConfig, LimitsHostnameNetworkTimeout) {
   EXPECT_FALSE(built->notes.empty());
 }
 
-TEST(RunConfig, PidsForARootCallerAreRecordedAsNotEnforced) {
-  RunSpec spec = HelloSpec();
-  spec.resources.pids = 64;
-  RunConfigInput input = HostInput();
-  input.caller_is_root = true;
-  auto built = BuildRunConfig(spec, input);
-  ASSERT_TRUE(built);
-  EXPECT_FALSE(built->config.resources.pids_max.has_value());
-  ASSERT_EQ(built->notes.size(), 1u);
-  EXPECT_NE(built->notes[0].find("pids: not enforced"), std::string::npos);
-}
-
 TEST(RunConfig, DefaultsAreNoNetworkNoCapabilitiesNoNewPrivs) {
   auto built = BuildRunConfig(HelloSpec(), HostInput());
   ASSERT_TRUE(built);
