@@ -92,6 +92,10 @@ int Cancel(const std::string& reference) {
   if (!run->supervisor_pid || !SupervisorAlive(run->supervisor_pid, run->supervisor_start_time)) {
     return ReportError(Error(ErrorCode::kNotFound, "run " + run->id + " has no live supervisor"));
   }
+  RunDir dir = RunDirFor(SnaprunHomePath(), run->id);
+  if (auto marked = WriteFileAtomic(dir.cancel_marker(), "", 0644); !marked) {
+    return ReportError(marked.error());
+  }
   if (::kill(static_cast<pid_t>(*run->supervisor_pid), SIGTERM) != 0) {
     return ReportError(Error::FromErrno("kill", "supervisor of run " + run->id));
   }

@@ -54,8 +54,10 @@ RunEnd Fail(const QueuedRun& run, HistoryStore& history, RunReport& report, Erro
   return Finish(run, history, report, StateChange(RunState::kFailed), std::move(error));
 }
 
-RunState FinalState(const SessionOutcome& outcome) {
-  if (outcome.canceled) return RunState::kCanceled;
+RunState FinalState(const QueuedRun& run, const SessionOutcome& outcome) {
+  if (outcome.canceled || ::access(run.dir.cancel_marker().c_str(), F_OK) == 0) {
+    return RunState::kCanceled;
+  }
   if (outcome.result.timed_out) return RunState::kTimedOut;
   return outcome.result.ShellStatus() == 0 ? RunState::kCompleted : RunState::kFailed;
 }
@@ -84,7 +86,7 @@ RunEnd AfterCommand(const QueuedRun& run, HistoryStore& history, const Supervise
   auto lock = LockStoreShared(run.home);
   if (!lock) report.notes.push_back("store lock: " + lock.error().ToString());
   Harvest(run, options, report);
-  RunUpdate update = StateChange(FinalState(outcome));
+  RunUpdate update = StateChange(FinalState(run, outcome));
   if (outcome.result.exit_code) update.exit_code = *outcome.result.exit_code;
   if (outcome.result.signal) update.signal = outcome.result.signal;
   update.usage = UsageOf(outcome.result);

@@ -18,6 +18,9 @@ struct RunDir {
   std::string outputs() const { return root + "/outputs"; }
   std::string result() const { return root + "/result.json"; }
   std::string events() const { return root + "/events"; }
+  // Written by `snaprun cancel` before it signals the supervisor: the runtime may forward
+  // the signal itself, so the supervisor learns of the cancel from this file too.
+  std::string cancel_marker() const { return root + "/cancel"; }
 };
 
 RunDir RunDirFor(const std::string& home, const std::string& run_id);
