@@ -12,7 +12,7 @@ packages=(
 )
 # Benchmarks compare against these; tests never need them.
 if [[ "${SNAPRUN_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(crun bubblewrap)
+  packages+=(crun bubblewrap podman)
 fi
 
 missing=()

@@ -22,4 +22,13 @@ void RegisterSpecCommands(CLI::App& app, int* exit_code);  // spec.cc
 void AddSnapshotCommand(CLI::App& app, int* exit_code);  // snapshot.cc
 
 void AddImageCommands(CLI::App& app, int* exit_code);  // image.cc
+
+// run.cc, runs.cc (ls show cancel rm), run_logs.cc; MarkLostRunsFirst runs before any command.
+void AddRunCommand(CLI::App& app, int* exit_code);
+void AddRunsCommands(CLI::App& app, int* exit_code);
+void AddLogsCommand(CLI::App& app, int* exit_code);
+void MarkLostRunsFirst();
+
+void AddOutputsCommand(CLI::App& app, int* exit_code);  // outputs.cc
+void AddGcCommand(CLI::App& app, int* exit_code);       // gc.cc
 }  // namespace snaprun::orchestrator::cli

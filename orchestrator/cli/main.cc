@@ -14,6 +14,13 @@ int main(int argc, char** argv) {
   snaprun::orchestrator::cli::AddSnapshotCommand(app, &exit_code);
 
   snaprun::orchestrator::cli::AddImageCommands(app, &exit_code);
+  snaprun::orchestrator::cli::AddRunCommand(app, &exit_code);
+  snaprun::orchestrator::cli::AddRunsCommands(app, &exit_code);
+  snaprun::orchestrator::cli::AddLogsCommand(app, &exit_code);
+
+  snaprun::orchestrator::cli::AddOutputsCommand(app, &exit_code);
+  snaprun::orchestrator::cli::AddGcCommand(app, &exit_code);
+  snaprun::orchestrator::cli::MarkLostRunsFirst();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

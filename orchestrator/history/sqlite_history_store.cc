@@ -197,6 +197,25 @@ Result<void> SqliteHistoryStore::Update(std::string_view id, const RunUpdate& up
   });
 }
 
+Result<void> SqliteHistoryStore::Remove(std::string_view id) {
+  return Guarded("remove", [&]() -> Result<void> {
+    ImmediateTransaction transaction(session_);
+    Poco::Data::Statement select(session_);
+    select << "SELECT state FROM runs WHERE id = ?", bind(std::string(id)), now;
+    Poco::Data::RecordSet rows(select);
+    if (rows.rowCount() == 0) return NotFound(id);
+    auto state = ParseRunState(rows.value(0, 0).convert<std::string>());
+    if (state && !IsTerminal(*state)) {
+      return Error(ErrorCode::kInvalidInput,
+                   "run " + std::string(id) + " is " + RunStateName(*state) + ": cancel it first");
+    }
+    Poco::Data::Statement remove(session_);
+    remove << "DELETE FROM runs WHERE id = ?", bind(std::string(id)), now;
+    transaction.Commit();
+    return Ok();
+  });
+}
+
 Result<RunRecord> SqliteHistoryStore::Get(std::string_view id) {
   std::optional<RunRecord> found;
   SNAPRUN_TRY(Guarded("show", [&]() -> Result<void> {

@@ -35,6 +35,9 @@ class SqliteHistoryStore final : public HistoryStore {
   // all of them or none.
   Result<void> CreateAll(const std::vector<RunRecord>& runs);
 
+  // Deletes a finished run's row (`snaprun rm`); kInvalidInput while the run is live,
+  // checked in the same transaction so a run cannot start ending under the delete.
+  Result<void> Remove(std::string_view id);
   // How many times an operation met SQLITE_BUSY and was retried (for tests).
   int busy_retries() const { return busy_retries_; }
 

@@ -50,25 +50,64 @@ struct Shared {
   unsigned running = 0;
   std::optional<Error> error;
   HashOutcome outcome;
+  AdmitFile admit;
 };
+
+// Copies [FROM, TO) of FD into WRITER with read(); returns the bytes read.
+Result<uint64_t> CopyRange(int fd, uint64_t from, uint64_t to, ObjectStore::Writer& writer,
+                           const std::string& shown, Shared& shared, std::vector<char>& buf) {
+  uint64_t done = 0;
+  while (from + done < to) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), to - from - done));
+    ssize_t n = RetryOnEintr([&] {
+      return ::pread(fd, buf.data(), want, static_cast<off_t>(from + done));
+    });
+    if (n < 0) return Error::FromErrno("read", shown);
+    if (n == 0) break;  // shrank: the caller's size check notices
+    SNAPRUN_TRY(writer.Append(buf.data(), static_cast<size_t>(n)));
+    done += static_cast<uint64_t>(n);
+    shared.bytes_done += static_cast<uint64_t>(n);
+  }
+  return done;
+}
+
+// A sparse file extent by extent: the holes are hashed as zeros but never read.
+Result<uint64_t> CopySparse(int fd, uint64_t size, ObjectStore::Writer& writer,
+                            const std::string& shown, Shared& shared, std::vector<char>& buf) {
+  uint64_t offset = 0, copied = 0;
+  while (offset < size) {
+    off_t data = ::lseek(fd, static_cast<off_t>(offset), SEEK_DATA);
+    if (data < 0 && errno != ENXIO) return Error::FromErrno("seek", shown);
+    uint64_t data_at = data < 0 ? size : std::min<uint64_t>(static_cast<uint64_t>(data), size);
+    SNAPRUN_TRY(writer.AppendHole(data_at - offset));
+    shared.bytes_done += data_at - offset;
+    copied += data_at - offset;
+    if (data_at >= size) break;
+    off_t hole = ::lseek(fd, data, SEEK_HOLE);
+    if (hole < 0) return Error::FromErrno("seek", shown);
+    uint64_t end = std::min<uint64_t>(static_cast<uint64_t>(hole), size);
+    copied += SNAPRUN_TRY(CopyRange(fd, data_at, end, writer, shown, shared, buf));
+    offset = end;
+  }
+  return copied;
+}
+
+bool IsSparse(const struct stat& st) {
+  return st.st_size > 0 && static_cast<uint64_t>(st.st_blocks) * 512 < static_cast<uint64_t>(st.st_size);
+}
 
 // One attempt: nullopt when the file changed while being read.
 Result<std::optional<PendingObject>> CopyIntoStore(int fd, const struct stat& before,
                                                    const std::string& shown, Shared& shared,
                                                    std::vector<char>& buf, bool& changed) {
   ObjectStore::Writer writer = SNAPRUN_TRY(shared.store.NewWriter());
-  uint64_t read_bytes = 0;
-  for (;;) {
-    ssize_t n = RetryOnEintr([&] { return ::read(fd, buf.data(), buf.size()); });
-    if (n < 0) return Error::FromErrno("read", shown);
-    if (n == 0) break;
-    SNAPRUN_TRY(writer.Append(buf.data(), static_cast<size_t>(n)));
-    read_bytes += static_cast<uint64_t>(n);
-    shared.bytes_done += static_cast<uint64_t>(n);
-  }
+  uint64_t size = static_cast<uint64_t>(before.st_size);
+  uint64_t read_bytes =
+      IsSparse(before) ? SNAPRUN_TRY(CopySparse(fd, size, writer, shown, shared, buf))
+                       : SNAPRUN_TRY(CopyRange(fd, 0, UINT64_MAX, writer, shown, shared, buf));
   struct stat after;
   if (::fstat(fd, &after) != 0) return Error::FromErrno("stat", shown);
-  changed = !SameVersion(before, after) || read_bytes != static_cast<uint64_t>(before.st_size);
+  changed = !SameVersion(before, after) || read_bytes != size;
   if (changed) return std::optional<PendingObject>();
   return std::optional<PendingObject>(SNAPRUN_TRY(writer.Finish()));
 }
@@ -76,12 +115,17 @@ Result<std::optional<PendingObject>> CopyIntoStore(int fd, const struct stat& be
 Result<void> HashOne(TreeEntry& entry, Shared& shared, std::vector<char>& buf) {
   std::string shown = shared.shown + "/" + entry.path;
   for (int attempt = 0; attempt < HashOptions::kAttempts; ++attempt) {
-    UniqueFd fd = SNAPRUN_TRY(OpenBeneath(shared.root_fd, entry.path, O_RDONLY, shared.shown));
+    // O_NONBLOCK: a fifo swapped in since the walk must not block the open.
+    UniqueFd fd = SNAPRUN_TRY(
+        OpenBeneath(shared.root_fd, entry.path, O_RDONLY | O_NONBLOCK, shared.shown));
     struct stat before;
     if (::fstat(fd.get(), &before) != 0) return Error::FromErrno("stat", shown);
     if (!S_ISREG(before.st_mode)) {
       return Error(ErrorCode::kInvalidInput,
                    shown + " stopped being a regular file during the snapshot");
+    }
+    if (std::string why = shared.admit ? shared.admit(entry.path, before) : ""; !why.empty()) {
+      return Error(ErrorCode::kInvalidInput, shown + " was replaced while it was read: " + why);
     }
     AdoptStat(entry, before);
     if (auto digest = shared.cache.Lookup(entry); digest && shared.store.Has(*digest)) {
@@ -93,7 +137,8 @@ Result<void> HashOne(TreeEntry& entry, Shared& shared, std::vector<char>& buf) {
     }
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     bool changed = false;
-    auto object = SNAPRUN_TRY(CopyIntoStore(fd.get(), before, shown, shared, buf, changed));
+    auto object = SNAPRUN_TRY_CTX(CopyIntoStore(fd.get(), before, shown, shared, buf, changed),
+                                  "while storing " + shown);
     if (changed) continue;
     entry.digest = object->digest;
     // Already stored (a fresh clone of a known tree): drop the copy before it is flushed.
@@ -136,10 +181,10 @@ unsigned ThreadCount(const HashOptions& options, size_t files) {
 
 }  // namespace
 
-Result<HashOutcome> HashFiles(int root_fd, const std::string& shown,
-                              std::vector<TreeEntry>& entries, const ObjectStore& store,
-                              const StatCache& cache, const HashOptions& options) {
-  Shared shared{shown, store, cache, root_fd, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}};
+Result<HashOutcome> HashFiles(int root_fd, const std::string& shown, std::vector<TreeEntry>& entries,
+                              const ObjectStore& store, const StatCache& cache,
+                              const HashOptions& options) {
+  Shared shared{shown, store, cache, root_fd, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}, options.admit};
   HashProgress progress;
   for (TreeEntry& e : entries) {
     if (e.type != EntryType::kFile) continue;

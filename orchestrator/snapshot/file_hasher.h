@@ -1,7 +1,8 @@
 // Hashes the regular files of a walk into the object store, on a small pool of threads
 // (one per core, at most kMaxThreads), reading each file once with a large buffer while
 // copying it into a pending object. A file whose size, mtime or ctime moves while it is
-// read is retried, then refused: a torn file is never stored. Stat-cache hits whose object
+// read is retried, then refused: a torn file is never stored. Sparse files are read by
+// extent (SEEK_DATA/SEEK_HOLE): holes are hashed as zeros, never read, and stay holes. Stat-cache hits whose object
 // is present are not read at all.
 #pragma once
 
@@ -12,6 +13,7 @@
 
 #include "orchestrator/snapshot/manifest.h"
 #include "orchestrator/snapshot/stat_cache.h"
+#include "orchestrator/snapshot/walker.h"
 #include "orchestrator/store/object_store.h"
 #include "sandbox/base/error.h"
 
@@ -26,6 +28,9 @@ using ProgressCallback = std::function<void(const HashProgress&)>;
 struct HashOptions {
   unsigned threads = 0;       // 0: one per core, capped at kMaxThreads
   ProgressCallback progress;  // called on the calling thread, about every 100 ms
+  // Checked on the opened file's fstat (walker.h): a file that now fails it was swapped
+  // since the walk, and the whole hash fails rather than store it.
+  AdmitFile admit;
   static constexpr unsigned kMaxThreads = 8;
   static constexpr int kAttempts = 3;
 };

@@ -71,8 +71,8 @@ Result<SnapshotResult> TakeSnapshot(const std::string& dir_arg, const SnapshotLi
   auto start = Clock::now();
   int64_t started_ns = WallNanos();
   UniqueFd root = SNAPRUN_TRY_CTX(OpenDirectory(dir), context);
-  WalkResult walk =
-      SNAPRUN_TRY_CTX(WalkTree(root.get(), dir, WalkOptions{options.measure_excluded}), context);
+  WalkResult walk = SNAPRUN_TRY_CTX(
+      WalkTree(root.get(), dir, WalkOptions{options.measure_excluded, true, {}}), context);
   SnapshotResult result;
   result.timings.walk_seconds = SecondsSince(start);
   SNAPRUN_TRY(CheckLimits(dir, walk.entries, limits));
@@ -81,9 +81,10 @@ Result<SnapshotResult> TakeSnapshot(const std::string& dir_arg, const SnapshotLi
   std::string cache_path = store.home() + "/cache/stat-cache";
   SNAPRUN_TRY_CTX(MakeDirectories(store.home() + "/cache", 0700), context);
   StatCache cache = options.use_stat_cache ? StatCache::Load(cache_path) : StatCache::Load("");
-  HashOutcome hashed = SNAPRUN_TRY_CTX(HashFiles(root.get(), dir, walk.entries, store, cache,
-                                                 HashOptions{options.threads, options.progress}),
-                                       context);
+  HashOutcome hashed = SNAPRUN_TRY_CTX(
+      HashFiles(root.get(), dir, walk.entries, store, cache,
+                HashOptions{options.threads, options.progress, {}}),
+      context);
   result.timings.hash_seconds = SecondsSince(start);
   // Files may have grown between the walk and the read: check what is actually stored.
   if (auto within = CheckLimits(dir, walk.entries, limits); !within) {

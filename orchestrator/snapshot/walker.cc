@@ -110,7 +110,7 @@ Result<bool> Walker::PushIgnoreFile(int dir_fd, const std::string& rel) {
 }
 
 Result<void> Walker::WalkDirectory(int dir_fd, const std::string& rel) {
-  bool pushed = SNAPRUN_TRY(PushIgnoreFile(dir_fd, rel));
+  bool pushed = options_.read_ignore_files && SNAPRUN_TRY(PushIgnoreFile(dir_fd, rel));
   std::vector<DirChild> children = SNAPRUN_TRY(ListDirectory(dir_fd, Shown(rel)));
   for (const DirChild& child : children) SNAPRUN_TRY(Visit(dir_fd, rel, child));
   if (pushed) ignores_.Pop();
@@ -155,6 +155,10 @@ Result<void> Walker::Include(int dir_fd, const std::string& path, const std::str
     return WalkDirectory(sub.get(), path);
   }
   if (S_ISREG(st.st_mode)) {
+    if (std::string why = options_.admit ? options_.admit(path, st) : ""; !why.empty()) {
+      result_.warnings.push_back("skipped " + Shown(path) + ": " + why);
+      return Ok();
+    }
     entry.type = EntryType::kFile;
     entry.size = static_cast<uint64_t>(st.st_size);
     result_.bytes += entry.size;

@@ -4,7 +4,10 @@
 // excluded directory is not entered, which is what keeps its children excluded.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,8 +26,13 @@ struct ExcludedSummary {
   uint64_t bytes = 0;
 };
 
+// Why a regular file must be left out (a non-empty reason), from its lstat; for harvests.
+using AdmitFile = std::function<std::string(const std::string& path, const struct stat& st)>;
+
 struct WalkOptions {
   bool measure_excluded = false;  // also stat inside excluded directories (for reports)
+  bool read_ignore_files = true;  // .amlignore/.gitignore (snapshots); harvests take all
+  AdmitFile admit;                // skipped files are listed in warnings
 };
 
 struct WalkResult {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 
@@ -120,7 +121,25 @@ Result<void> ObjectStore::Writer::Append(const void* data, size_t size) {
   return Ok();
 }
 
+Result<void> ObjectStore::Writer::AppendHole(uint64_t size) {
+  static const std::vector<char> zeros(1 << 20, '\0');
+  for (uint64_t left = size; left > 0;) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(left, zeros.size()));
+    hash_->Update(zeros.data(), n);
+    left -= n;
+  }
+  if (::lseek(fd_.get(), static_cast<off_t>(size), SEEK_CUR) < 0) {
+    return Error::FromErrno("seek", temp_path_);
+  }
+  size_ += size;
+  return Ok();
+}
+
 Result<PendingObject> ObjectStore::Writer::Finish() {
+  // A trailing hole has no bytes written: the length comes from here.
+  if (::ftruncate(fd_.get(), static_cast<off_t>(size_)) != 0) {
+    return Error::FromErrno("truncate", temp_path_);
+  }
   if (::fchmod(fd_.get(), 0444) != 0) return Error::FromErrno("chmod", temp_path_);
   fd_.Reset();
   return PendingObject{temp_path_, hash_->HexDigest(), size_};

@@ -41,6 +41,9 @@ class ObjectStore {
     Writer& operator=(Writer&&) noexcept = default;
     ~Writer();
     Result<void> Append(const void* data, size_t size);
+    // Appends SIZE zero bytes as a hole: hashed, never written, so a sparse file stays
+    // sparse in the store.
+    Result<void> AppendHole(uint64_t size);
     // Finishes the temp file (mode 0444); the object still needs Commit().
     Result<PendingObject> Finish();
 

@@ -140,7 +140,7 @@ TEST(IgnoreWalk, SummaryCountsWhatEachFileExcluded) {
   Write(dir.path() + "/data/x", "123");
   Write(dir.path() + "/data/y", "1");
   UniqueFd fd = OpenDirectory(dir.path()).value();
-  WalkResult walk = WalkTree(fd.get(), dir.path(), WalkOptions{true}).value();
+  WalkResult walk = WalkTree(fd.get(), dir.path(), WalkOptions{true, true, {}}).value();
   ASSERT_EQ(walk.excluded.size(), 1u);
   EXPECT_EQ(walk.excluded[0].source, ".gitignore");
   EXPECT_EQ(walk.excluded[0].dirs, 1u);

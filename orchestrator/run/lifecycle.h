@@ -1,0 +1,51 @@
+// The run lifecycle: queued → preparing (snapshot, image, sandbox config) → running
+// (supervisor pid and start time recorded) → harvesting → completed | failed |
+// canceled | timed_out. Every failure before running ends the run `failed` with one
+// error line in its events; a command that exits non-zero ends `failed` too, with its
+// exit code. The process that calls SuperviseRun is the run's supervisor: it must
+// outlive the sandbox (PDEATHSIG ties the sandbox to it) and own no other threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orchestrator/history/history_store.h"
+#include "orchestrator/run/outputs_harvester.h"
+#include "orchestrator/run/run_dir.h"
+#include "orchestrator/spec/run_spec.h"
+#include "sandbox/base/error.h"
+
+namespace snaprun::orchestrator {
+
+// A run recorded as queued: its spec resolved and written to its directory.
+struct QueuedRun {
+  std::string id;
+  std::string home;
+  RunDir dir;
+  RunSpec spec;
+};
+
+struct SuperviseOptions {
+  bool echo = true;      // copy the command's stdout/stderr to ours as it runs
+  bool progress = false; // progress lines for long steps (a terminal is attached)
+  OutputsHarvester harvest;  // empty: outputs stay in the run directory only
+};
+
+// Loads the spec (with OVERRIDES) and records the run as queued. A bad spec fails here,
+// before anything is recorded.
+Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::string>& overrides,
+                           const std::string& home, HistoryStore& history);
+
+// How a run ended. STATUS is what a shell reports: the command's exit code or 128+signal;
+// ERROR is set (and STATUS meaningless) when an error ended it before or after the command.
+struct RunEnd {
+  RunState state = RunState::kFailed;
+  int status = 0;
+  std::optional<Error> error;
+};
+
+// Runs RUN to its end (recording every state), as its supervisor.
+RunEnd SuperviseRun(const QueuedRun& run, HistoryStore& history, const SuperviseOptions& options);
+
+}  // namespace snaprun::orchestrator

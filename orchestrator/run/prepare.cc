@@ -1,0 +1,31 @@
+#include "orchestrator/run/prepare.h"
+
+#include "images/store.h"
+#include "orchestrator/run/host_skeleton.h"
+#include "orchestrator/run/seccomp_path.h"
+#include "orchestrator/run/snapshot_step.h"
+#include "orchestrator/store/object_store.h"
+
+namespace snaprun::orchestrator {
+
+Result<PreparedSandbox> PrepareSandbox(const QueuedRun& run, bool progress) {
+  ObjectStore store = SNAPRUN_TRY(ObjectStore::Open(run.home));
+  SnapshotRequest request{run.spec.code_dir, run.spec.snapshot.max_size_bytes,
+                          run.spec.snapshot.max_files, progress};
+  SnapshotTaken snapshot = SNAPRUN_TRY(SnapshotForRun(request, store));
+  RunConfigInput input;
+  input.run_id = run.id;
+  input.snapshot_tree = snapshot.tree;
+  input.image = SNAPRUN_TRY_CTX(images::ResolveImage(run.home + "/images", run.spec.image),
+                                "resolving image " + run.spec.image);
+  if (input.image.host) input.host_skeleton = SNAPRUN_TRY(EnsureHostSkeleton(run.home));
+  input.dirs = RunDirs{run.dir.outputs(), run.dir.logs()};
+  input.seccomp = SNAPRUN_TRY_CTX(LoadDefaultSeccompProfile(), "loading the seccomp profile");
+  PreparedSandbox prepared;
+  prepared.run_config = SNAPRUN_TRY(BuildRunConfig(run.spec, input));
+  prepared.snapshot_digest = snapshot.digest;
+  prepared.image_digest = input.image.digest;
+  return prepared;
+}
+
+}  // namespace snaprun::orchestrator

@@ -1,0 +1,134 @@
+#include "orchestrator/run/run_config.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <map>
+
+namespace snaprun::orchestrator {
+namespace {
+
+using sandbox::Mount;
+using sandbox::MountType;
+
+Mount Bind(std::string source, std::string destination, bool read_only) {
+  Mount m;
+  m.type = MountType::kBind;
+  m.source = std::move(source);
+  m.destination = std::move(destination);
+  m.read_only = read_only;
+  return m;
+}
+
+void AddImageMounts(const RunConfigInput& input, sandbox::Config& config) {
+  if (!input.image.host) {
+    config.rootfs = input.image.rootfs;
+    return;
+  }
+  config.rootfs = input.host_skeleton;
+  for (const std::string& path : HostImageBinds()) {
+    config.mounts.push_back(Bind(path, path, true));
+  }
+}
+
+// /workspace is the snapshot with a writable layer that dies with the sandbox; the
+// runtime copies the snapshot to the tmpfs where the kernel refuses the overlay.
+void AddWorkspaceMounts(const RunSpec& spec, const RunConfigInput& input,
+                        sandbox::Config& config) {
+  config.mounts.push_back(Bind(input.snapshot_tree, "/snapshot", true));
+  Mount workspace;
+  workspace.type = MountType::kOverlay;
+  workspace.destination = "/workspace";
+  workspace.overlay_lower = {input.snapshot_tree};
+  workspace.size_bytes = spec.resources.scratch_bytes.value_or(kDefaultScratchBytes);
+  workspace.overlay_fallback = sandbox::OverlayFallback::kCopyToTmpfs;
+  config.mounts.push_back(workspace);
+  // After the overlay: these binds land on top of it, so writes reach the host.
+  config.mounts.push_back(Bind(input.dirs.outputs, "/workspace/" + spec.outputs, false));
+  config.mounts.push_back(Bind(input.dirs.logs, "/workspace/" + spec.logs, false));
+  Mount tmp;
+  tmp.type = MountType::kTmpfs;
+  tmp.destination = "/tmp";
+  tmp.size_bytes = spec.resources.tmp_bytes.value_or(kDefaultTmpBytes);
+  tmp.mode = 01777;
+  config.mounts.push_back(tmp);
+}
+
+std::vector<std::string> BuildEnvironment(const RunSpec& spec, const RunConfigInput& input) {
+  std::map<std::string, std::string> env = {
+      {"HOME", "/tmp"},
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"LANG", "C.UTF-8"},
+  };
+  for (const std::string& entry : input.image.config.env) {
+    size_t eq = entry.find('=');
+    if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  for (const auto& [key, value] : spec.env) env[key] = value;
+  // Last, so a spec cannot make a run lie about its own identity or directories.
+  env["SNAPRUN_RUN_ID"] = input.run_id;
+  env["SNAPRUN_OUTPUTS"] = "/workspace/" + spec.outputs;
+  env["SNAPRUN_LOGS"] = "/workspace/" + spec.logs;
+  std::vector<std::string> out;
+  for (const auto& [key, value] : env) out.push_back(key + "=" + value);
+  return out;
+}
+
+// Memory and pids go to Resources (the runtime enforces them by cgroup where it can,
+// else RLIMIT_AS / RLIMIT_NPROC, and says which); nofile is an rlimit. CPUs are not
+// passed as cpu.max: the runtime refuses that without a writable cgroup (rootless here),
+// so CPU time is capped at cpus × timeout instead, and the record says so.
+void AddLimits(const RunSpec& spec, sandbox::Config& config, std::vector<std::string>& notes) {
+  const ResourceRequest& r = spec.resources;
+  uint64_t nofile = r.nofile.value_or(kDefaultNofile);
+  config.process.rlimits.push_back({RLIMIT_NOFILE, nofile, nofile});
+  if (r.memory_bytes) config.resources.memory_max_bytes = *r.memory_bytes;
+  // The runtime puts memory and pids in a cgroup where the caller may write one; for a
+  // root caller without one it refuses pids (RLIMIT_NPROC does not bind host root).
+  if (r.pids) config.resources.pids_max = static_cast<int64_t>(*r.pids);
+  config.timeout = r.timeout;
+  if (!r.cpus) return;
+  if (!r.timeout) {
+    notes.push_back("cpus: not enforced (no cgroup cpu.max and no timeout to bound CPU time)");
+    return;
+  }
+  auto seconds = static_cast<uint64_t>(*r.cpus * static_cast<double>(r.timeout->count()) / 1000.0);
+  seconds = std::max<uint64_t>(seconds, 1);
+  config.process.rlimits.push_back({RLIMIT_CPU, seconds, seconds + 1});
+  notes.push_back("cpus: RLIMIT_CPU=" + std::to_string(seconds) + "s (cpus x timeout)");
+}
+
+}  // namespace
+
+std::vector<std::string> HostImageBinds() { return {"/usr", "/etc"}; }
+
+Result<RunConfig> BuildRunConfig(const RunSpec& spec, const RunConfigInput& input) {
+  if (!spec.datastores.empty()) {
+    return Error(ErrorCode::kPolicyDenied,
+                 "datastore '" + spec.datastores.front().name +
+                     "' needs an operator policy granting it (/etc/snaprun/policy.yaml), and "
+                     "policies are not supported by this build yet");
+  }
+  if (spec.command.empty()) return Error(ErrorCode::kInvalidInput, "the spec has no command");
+  RunConfig out;
+  sandbox::Config& config = out.config;
+  config.rootfs_read_only = true;
+  AddImageMounts(input, config);
+  AddWorkspaceMounts(spec, input, config);
+  config.process.args = spec.command;
+  config.process.env = BuildEnvironment(spec, input);
+  config.process.cwd = "/workspace";
+  config.hostname = "snaprun-" + input.run_id.substr(0, 8);
+  config.network = spec.network == NetworkMode::kHost ? sandbox::Network::kHost
+                                                      : sandbox::Network::kNone;
+  config.seccomp = input.seccomp;
+  config.masked_paths = sandbox::DefaultMaskedPaths();
+  config.readonly_paths = sandbox::DefaultReadonlyPaths();
+  AddLimits(spec, config, out.notes);
+  if (auto valid = config.Validate(); !valid) {
+    return std::move(valid).error().Wrap("building the sandbox for " + spec.spec_path);
+  }
+  return out;
+}
+
+}  // namespace snaprun::orchestrator

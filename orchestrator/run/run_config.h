@@ -1,0 +1,55 @@
+// RunSpec + snapshot tree + resolved image + run dirs → sandbox::Config, as a pure
+// function (no I/O): the whole "inside a sandbox" layout of DESIGN.md in one place.
+// Invariants: nothing from the host environment or /home reaches the sandbox; the root,
+// /snapshot and the image's host binds are read-only; only outputs/ and logs/ are rw.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "images/store.h"
+#include "orchestrator/spec/run_spec.h"
+#include "sandbox/base/error.h"
+#include "sandbox/config.h"
+
+namespace snaprun::orchestrator {
+
+// Defaults when the spec (and, later, the operator policy) says nothing.
+inline constexpr uint64_t kDefaultScratchBytes = uint64_t{1} << 30;  // /workspace upper
+inline constexpr uint64_t kDefaultTmpBytes = uint64_t{256} << 20;    // /tmp tmpfs
+inline constexpr uint64_t kDefaultNofile = 1024;
+
+// Host directories of one run (see run_dir.h).
+struct RunDirs {
+  std::string outputs;  // bound rw at /workspace/<spec.outputs>
+  std::string logs;     // bound rw at /workspace/<spec.logs>
+};
+
+struct RunConfigInput {
+  std::string run_id;
+  std::string snapshot_tree;  // MaterializeSnapshot's path
+  images::ResolvedImage image;
+  // The host image's rootfs: an empty skeleton with mount points and merged-usr links
+  // (host_skeleton.h). Unused for stored images.
+  std::string host_skeleton;
+  RunDirs dirs;
+  std::optional<sandbox::SeccompProfile> seccomp;
+};
+
+// Notes on how each limit is enforced, recorded with the run.
+struct RunConfig {
+  sandbox::Config config;
+  std::vector<std::string> notes;
+};
+
+// kPolicyDenied for datastores (they need an operator policy, not yet supported);
+// kInvalidInput for a spec the runtime cannot honour.
+Result<RunConfig> BuildRunConfig(const RunSpec& spec, const RunConfigInput& input);
+
+// The host directories the host image binds read-only. Only /usr and /etc: on a
+// merged-usr system (Debian 12) /bin, /lib, /lib64 and /sbin are links into /usr, which
+// the skeleton reproduces.
+std::vector<std::string> HostImageBinds();
+
+}  // namespace snaprun::orchestrator

@@ -1,0 +1,215 @@
+// `snaprun run` end to end through the CLI, rootless (as the unprivileged test user) and
+// as root: what a researcher sees, and what the history keeps. Each test is named for
+// its promise. No test asserts on wall time; waits poll with a generous bound.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/integration/run/run_harness.h"
+
+namespace snaprun::testing {
+namespace {
+
+std::string Spec(const std::string& name, const std::string& command,
+                 const std::string& extra = "") {
+  return "name: " + name + "\ncommand: '" + command + "'\n" + extra;
+}
+
+// The run id `snaprun run` prints first on stderr: "snaprun: run ID".
+std::string RunIdFrom(const std::string& err) {
+  std::string prefix = "snaprun: run ";
+  size_t at = err.find(prefix);
+  return at == std::string::npos ? "" : err.substr(at + prefix.size(), 26);
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+class RunCli : public ::testing::TestWithParam<Mode> {
+ protected:
+  void SetUp() override {
+    std::string why;
+    harness_ = std::make_unique<RunHarness>(GetParam(), &why);
+    if (!why.empty()) GTEST_SKIP() << why;
+  }
+  RunHarness& h() { return *harness_; }
+  std::unique_ptr<RunHarness> harness_;
+};
+
+TEST_P(RunCli, OutputsLogsAndConsoleArriveIntact) {
+  std::string spec = h().WriteSpec(Spec(
+      "arrive", "echo to-stdout; echo to-stderr >&2; printf \"a\\nb\\n\" > outputs/result.txt; "
+                "echo progress > logs/train.log"));
+  CommandResult run = h().Snaprun({"run", spec});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "to-stdout\n");
+  EXPECT_NE(run.err.find("to-stderr"), std::string::npos);
+  std::string id = RunIdFrom(run.err);
+  ASSERT_EQ(id.size(), 26u) << run.err;
+  EXPECT_EQ(ReadText(h().RunDir(id) + "/outputs/result.txt"), "a\nb\n");
+  EXPECT_EQ(ReadText(h().RunDir(id) + "/logs/train.log"), "progress\n");
+  std::string console = ReadText(h().RunDir(id) + "/console.log");
+  EXPECT_NE(console.find(" out to-stdout\n"), std::string::npos) << console;
+  EXPECT_NE(console.find(" err to-stderr\n"), std::string::npos) << console;
+  auto shown = h().Show(id);
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(shown->getValue<std::string>("state"), "completed");
+  EXPECT_EQ(shown->getValue<std::string>("snapshot_digest").rfind("sha256:", 0), 0u);
+  std::string outputs = shown->getValue<std::string>("outputs_digest");
+  ASSERT_EQ(outputs.rfind("sha256:", 0), 0u);
+  EXPECT_TRUE(std::filesystem::exists(h().home() + "/outputs/" + outputs.substr(7) + ".json"));
+  CommandResult logs = h().Snaprun({"logs", id});
+  EXPECT_NE(logs.out.find("to-stdout"), std::string::npos);
+  EXPECT_NE(logs.out.find("[train.log] progress"), std::string::npos) << logs.out;
+}
+
+TEST_P(RunCli, SecondRunSeesNoneOfTheFirstRunsScratchWrites) {
+  std::string spec = h().WriteSpec(
+      Spec("scratch", "test ! -e left-behind && echo x > left-behind && echo x > /tmp/t"));
+  CommandResult first = h().Snaprun({"run", spec});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  CommandResult second = h().Snaprun({"run", spec});
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+}
+
+TEST_P(RunCli, WritesToSnapshotFail) {
+  std::string spec = h().WriteSpec(
+      Spec("ro", "if echo x > /snapshot/run.yaml || touch /snapshot/new || touch /usr/new; "
+                 "then exit 1; fi; exit 0"));
+  CommandResult run = h().Snaprun({"run", spec});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+}
+
+TEST_P(RunCli, EnvironmentHoldsExactlyTheDocumentedVariables) {
+  std::string spec = h().WriteSpec("name: env\ncommand: [/usr/bin/env]\nenv:\n  MINE: '1'\n");
+  CommandResult run = h().Snaprun({"run", spec});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::set<std::string> names;
+  std::istringstream lines(run.out);
+  for (std::string line; std::getline(lines, line);) names.insert(line.substr(0, line.find('=')));
+  std::set<std::string> expected = {"HOME", "LANG", "PATH", "MINE", "SNAPRUN_RUN_ID",
+                                    "SNAPRUN_OUTPUTS", "SNAPRUN_LOGS"};
+  EXPECT_EQ(names, expected) << run.out;
+  EXPECT_NE(run.out.find("SNAPRUN_RUN_ID=" + RunIdFrom(run.err)), std::string::npos);
+}
+
+TEST_P(RunCli, EightParallelRunsAllLandInTheHistory) {
+  std::string spec = h().WriteSpec(Spec("parallel", "echo one"));
+  std::vector<std::thread> threads;
+  std::vector<int> codes(8, -1);
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] { codes[i] = h().Snaprun({"run", spec}).exit_code; });
+  }
+  for (auto& t : threads) t.join();
+  for (int code : codes) EXPECT_EQ(code, 0);
+  CommandResult ls = h().Snaprun({"ls", "--name", "parallel", "--state", "completed", "--limit",
+                                  "100"});
+  ASSERT_EQ(ls.exit_code, 0) << ls.err;
+  EXPECT_EQ(std::count(ls.out.begin(), ls.out.end(), '\n'), 9) << ls.out;  // header + 8
+}
+
+TEST_P(RunCli, ExitCodesAndSignalsPassThrough) {
+  CommandResult exited = h().Snaprun({"run", h().WriteSpec(Spec("exit7", "exit 7"))});
+  EXPECT_EQ(exited.exit_code, 7) << exited.err;
+  auto shown = h().Show("last");
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(shown->getValue<int>("exit_code"), 7);
+  EXPECT_EQ(shown->getValue<std::string>("state"), "failed");
+  CommandResult killed = h().Snaprun({"run", h().WriteSpec(Spec("sig", "kill -USR1 $$"))});
+  EXPECT_EQ(killed.exit_code, 128 + SIGUSR1) << killed.err;
+}
+
+TEST_P(RunCli, TimeoutEndsTimedOut) {
+  std::string spec = h().WriteSpec(Spec("slow", "sleep 60", "resources:\n  timeout: 1s\n"));
+  CommandResult run = h().Snaprun({"run", spec});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_EQ(h().State("last"), "timed_out");
+}
+
+TEST_P(RunCli, DetachThenFollowShowsLines) {
+  std::string spec = h().WriteSpec(
+      Spec("detached", "for i in 1 2 3; do echo line$i; sleep 0.2; done; echo tail > logs/x.log"));
+  CommandResult run = h().Snaprun({"run", "--detach", spec});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string id = Trim(run.out);
+  ASSERT_EQ(id.size(), 26u) << run.out;
+  // The supervisor may not have started yet; -f ends once the run has.
+  h().WaitForState(id, {"running", "harvesting", "completed"});
+  CommandResult logs = h().Snaprun({"logs", "-f", id});
+  ASSERT_EQ(logs.exit_code, 0) << logs.err;
+  EXPECT_NE(logs.out.find("line1\nline2\nline3\n"), std::string::npos) << logs.out;
+  EXPECT_NE(logs.out.find("[x.log] tail"), std::string::npos) << logs.out;
+  EXPECT_EQ(h().State(id), "completed");
+}
+
+TEST_P(RunCli, CancelEndsCanceled) {
+  std::string spec = h().WriteSpec(Spec("cancel", "echo started; sleep 300"));
+  CommandResult run = h().Snaprun({"run", "--detach", spec});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string id = Trim(run.out);
+  ASSERT_EQ(h().WaitForState(id, {"running"}), "running");
+  CommandResult cancel = h().Snaprun({"cancel", id});
+  EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
+  EXPECT_EQ(h().WaitForState(id, {"canceled"}), "canceled");
+}
+
+TEST_P(RunCli, KilledSupervisorGivesLostRunWithLogsAndNoStrayProcess) {
+  std::string marker = "4" + std::to_string(getpid() % 100000) + (GetParam() == Mode::kRoot ? "1" : "2");
+  std::string spec = h().WriteSpec(Spec("lost", "echo started; exec sleep " + marker));
+  CommandResult run = h().Snaprun({"run", "--detach", spec});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string id = Trim(run.out);
+  ASSERT_EQ(h().WaitForState(id, {"running"}), "running");
+  for (int i = 0; i < 600 && !ProcessWithArgsExists("sleep " + marker); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(ProcessWithArgsExists("sleep " + marker));
+  auto shown = h().Show(id);
+  ASSERT_TRUE(shown);
+  auto supervisor = static_cast<pid_t>(shown->getValue<int64_t>("supervisor_pid"));
+  ASSERT_EQ(kill(supervisor, SIGKILL), 0);
+  EXPECT_EQ(h().WaitForState(id, {"lost"}), "lost");
+  bool gone = false;
+  for (int i = 0; i < 600 && !gone; ++i) {
+    gone = !ProcessWithArgsExists("sleep " + marker);
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(gone) << "the sandbox outlived its supervisor";
+  CommandResult logs = h().Snaprun({"logs", id});
+  EXPECT_NE(logs.out.find("started"), std::string::npos) << logs.out;
+}
+
+TEST_P(RunCli, BadSpecFailsBeforeAnythingIsRecorded) {
+  std::string spec = h().WriteSpec("name: bad\ncommand: [true]\nnot_a_key: 1\n");
+  CommandResult run = h().Snaprun({"run", spec});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("run.yaml:3:"), std::string::npos) << run.err;
+  CommandResult ls = h().Snaprun({"ls", "--json"});
+  EXPECT_EQ(Trim(ls.out), "[]");
+}
+
+TEST_P(RunCli, SnapshotOverItsLimitFailsWithTheHelpfulError) {
+  std::string spec = h().WriteSpec(Spec("big", "true", "snapshot:\n  max_size: 1KiB\n"),
+                                   {{"data.bin", std::string(4096, 'x')}});
+  CommandResult run = h().Snaprun({"run", spec});
+  EXPECT_EQ(run.exit_code, 5) << run.err;
+  EXPECT_NE(run.err.find("exceeds the limit"), std::string::npos) << run.err;
+  EXPECT_EQ(h().State("last"), "failed");
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, RunCli, ::testing::Values(Mode::kRootless, Mode::kRoot),
+                         [](const auto& param_info) {
+                           return param_info.param == Mode::kRoot ? "Root" : "Rootless";
+                         });
+
+}  // namespace
+}  // namespace snaprun::testing

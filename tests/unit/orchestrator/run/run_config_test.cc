@@ -1,0 +1,189 @@
+// BuildRunConfig is pure: the sandbox layout of DESIGN.md "Inside a sandbox" is checked
+// on the returned Config alone, without running anything.
+#include "orchestrator/run/run_config.h"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+
+namespace snaprun::orchestrator {
+namespace {
+
+using sandbox::MountType;
+
+RunSpec HelloSpec() {
+  RunSpec spec;
+  spec.spec_path = "/code/run.yaml";
+  spec.name = "hello";
+  spec.code_dir = "/code";
+  spec.command = {"sh", "hello.sh"};
+  spec.env = {{"GREETING", "hi"}};
+  return spec;
+}
+
+RunConfigInput HostInput() {
+  RunConfigInput input;
+  input.run_id = "01jdx9k2m3n4p5q6r7s8t9v0wx";
+  input.snapshot_tree = "/home/u/.local/share/snaprun/trees/ab12";
+  input.image.host = true;
+  input.image.digest = "sha256:00";
+  input.host_skeleton = "/home/u/.local/share/snaprun/host-rootfs";
+  input.dirs = {"/runs/R/outputs", "/runs/R/logs"};
+  return input;
+}
+
+const sandbox::Mount* Find(const sandbox::Config& config, const std::string& destination) {
+  for (const auto& m : config.mounts) {
+    if (m.destination == destination) return &m;
+  }
+  return nullptr;
+}
+
+TEST(RunConfig, HostImageIsSkeletonWithReadOnlyUsrAndEtc) {
+  auto built = BuildRunConfig(HelloSpec(), HostInput());
+  ASSERT_TRUE(built) << built.error().ToString();
+  const sandbox::Config& c = built->config;
+  EXPECT_EQ(c.rootfs, HostInput().host_skeleton);
+  EXPECT_TRUE(c.rootfs_read_only);
+  for (const char* path : {"/usr", "/etc"}) {
+    const sandbox::Mount* m = Find(c, path);
+    ASSERT_NE(m, nullptr) << path;
+    EXPECT_EQ(m->source, path);
+    EXPECT_TRUE(m->read_only);
+  }
+  // Nothing of the host is bound but /usr, /etc and the run's own directories.
+  std::vector<std::string> allowed = {"/usr", "/etc", HostInput().snapshot_tree,
+                                      "/runs/R/outputs", "/runs/R/logs"};
+  for (const auto& m : c.mounts) {
+    if (m.type != MountType::kBind) continue;
+    EXPECT_NE(std::find(allowed.begin(), allowed.end(), m.source), allowed.end()) << m.source;
+  }
+}
+
+TEST(RunConfig, StoredImageIsItsRootfs) {
+  RunConfigInput input = HostInput();
+  input.image.host = false;
+  input.image.rootfs = "/images/abc/rootfs";
+  auto built = BuildRunConfig(HelloSpec(), input);
+  ASSERT_TRUE(built);
+  EXPECT_EQ(built->config.rootfs, "/images/abc/rootfs");
+  EXPECT_EQ(Find(built->config, "/usr"), nullptr);
+}
+
+TEST(RunConfig, WorkspaceIsOverlayOfSnapshotWithRwOutputsAndLogs) {
+  RunSpec spec = HelloSpec();
+  spec.resources.scratch_bytes = 123456;
+  auto built = BuildRunConfig(spec, HostInput());
+  ASSERT_TRUE(built);
+  const sandbox::Config& c = built->config;
+  const sandbox::Mount* snapshot = Find(c, "/snapshot");
+  ASSERT_NE(snapshot, nullptr);
+  EXPECT_TRUE(snapshot->read_only);
+  const sandbox::Mount* ws = Find(c, "/workspace");
+  ASSERT_NE(ws, nullptr);
+  EXPECT_EQ(ws->type, MountType::kOverlay);
+  EXPECT_EQ(ws->overlay_lower, std::vector<std::string>{HostInput().snapshot_tree});
+  EXPECT_EQ(ws->size_bytes, 123456u);
+  EXPECT_EQ(ws->overlay_fallback, sandbox::OverlayFallback::kCopyToTmpfs);
+  const sandbox::Mount* outputs = Find(c, "/workspace/outputs");
+  const sandbox::Mount* logs = Find(c, "/workspace/logs");
+  ASSERT_NE(outputs, nullptr);
+  ASSERT_NE(logs, nullptr);
+  EXPECT_FALSE(outputs->read_only);
+  EXPECT_TRUE(outputs->nosuid && outputs->nodev && logs->nosuid && logs->nodev);
+  EXPECT_EQ(outputs->source, "/runs/R/outputs");
+  // The binds must come after the overlay, or the overlay would hide them.
+  EXPECT_GT(outputs - &c.mounts[0], ws - &c.mounts[0]);
+  EXPECT_EQ(c.process.cwd, "/workspace");
+}
+
+TEST(RunConfig, TmpIsSizedTmpfs) {
+  RunSpec spec = HelloSpec();
+  spec.resources.tmp_bytes = 64 << 20;
+  auto built = BuildRunConfig(spec, HostInput());
+  ASSERT_TRUE(built);
+  const sandbox::Mount* tmp = Find(built->config, "/tmp");
+  ASSERT_NE(tmp, nullptr);
+  EXPECT_EQ(tmp->type, MountType::kTmpfs);
+  EXPECT_EQ(tmp->size_bytes, uint64_t{64} << 20);
+}
+
+TEST(RunConfig, EnvironmentIsExactlyTheDocumentedOne) {
+  auto built = BuildRunConfig(HelloSpec(), HostInput());
+  ASSERT_TRUE(built);
+  std::vector<std::string> env = built->config.process.env;
+  std::sort(env.begin(), env.end());
+  std::vector<std::string> expected = {
+      "GREETING=hi", "HOME=/tmp", "LANG=C.UTF-8", "PATH=/usr/local/bin:/usr/bin:/bin",
+      "SNAPRUN_LOGS=/workspace/logs", "SNAPRUN_OUTPUTS=/workspace/outputs",
+      "SNAPRUN_RUN_ID=01jdx9k2m3n4p5q6r7s8t9v0wx"};
+  EXPECT_EQ(env, expected);
+}
+
+TEST(RunConfig, SpecCannotOverrideRunIdentity) {
+  RunSpec spec = HelloSpec();
+  spec.env["SNAPRUN_RUN_ID"] = "forged";
+  auto built = BuildRunConfig(spec, HostInput());
+  ASSERT_TRUE(built);
+  const auto& env = built->config.process.env;
+  EXPECT_EQ(std::count(env.begin(), env.end(), "SNAPRUN_RUN_ID=forged"), 0);
+}
+
+TEST(RunConfig, LimitsHostnameNetworkTimeout) {
+  RunSpec spec = HelloSpec();
+  spec.resources.memory_bytes = 64 << 20;
+  spec.resources.pids = 64;
+  spec.resources.nofile = 256;
+  spec.resources.timeout = std::chrono::milliseconds(60000);
+  spec.resources.cpus = 2;
+  spec.network = NetworkMode::kHost;
+  auto built = BuildRunConfig(spec, HostInput());
+  ASSERT_TRUE(built);
+  const sandbox::Config& c = built->config;
+  EXPECT_EQ(c.resources.memory_max_bytes, uint64_t{64} << 20);
+  EXPECT_EQ(c.resources.pids_max, 64);
+  EXPECT_EQ(c.timeout, std::chrono::milliseconds(60000));
+  EXPECT_EQ(c.network, sandbox::Network::kHost);
+  EXPECT_EQ(c.hostname, "snaprun-01jdx9k2");
+  bool nofile = false, cpu = false;
+  for (const auto& r : c.process.rlimits) {
+    if (r.resource == RLIMIT_NOFILE) nofile = r.soft == 256 && r.hard == 256;
+    if (r.resource == RLIMIT_CPU) cpu = r.soft == 120;
+  }
+  EXPECT_TRUE(nofile);
+  EXPECT_TRUE(cpu);
+  EXPECT_FALSE(built->notes.empty());
+}
+
+TEST(RunConfig, DefaultsAreNoNetworkNoCapabilitiesNoNewPrivs) {
+  auto built = BuildRunConfig(HelloSpec(), HostInput());
+  ASSERT_TRUE(built);
+  const sandbox::Config& c = built->config;
+  EXPECT_EQ(c.network, sandbox::Network::kNone);
+  EXPECT_TRUE(c.process.capabilities.bounding.empty());
+  EXPECT_TRUE(c.process.no_new_privileges);
+  EXPECT_FALSE(c.timeout.has_value());
+}
+
+TEST(RunConfig, DatastoresNeedAPolicy) {
+  RunSpec spec = HelloSpec();
+  spec.datastores.push_back({"imagenet", "/data/imagenet", DatastoreMode::kReadOnly});
+  auto built = BuildRunConfig(spec, HostInput());
+  ASSERT_FALSE(built);
+  EXPECT_EQ(built.error().code(), ErrorCode::kPolicyDenied);
+  EXPECT_NE(built.error().message().find("operator policy"), std::string::npos);
+}
+
+TEST(RunConfig, SeccompProfileIsPassedThrough) {
+  RunConfigInput input = HostInput();
+  input.seccomp = sandbox::SeccompProfile{};
+  input.seccomp->default_action = "SCMP_ACT_ERRNO";
+  auto built = BuildRunConfig(HelloSpec(), input);
+  ASSERT_TRUE(built);
+  ASSERT_TRUE(built->config.seccomp);
+  EXPECT_EQ(built->config.seccomp->default_action, "SCMP_ACT_ERRNO");
+}
+
+}  // namespace
+}  // namespace snaprun::orchestrator
