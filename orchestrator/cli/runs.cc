@@ -79,6 +79,21 @@ int Show(const std::string& reference, bool json) {
   return 0;
 }
 
+// A command that ignores SIGTERM outlives the grace: SIGKILL the supervisor, which
+// takes the sandbox with it (PDEATHSIG), and record the run canceled rather than
+// leave it to the lost-run sweep.
+int KillUnresponsiveRun(HistoryStore& history, const RunRecord& run) {
+  ::kill(static_cast<pid_t>(*run.supervisor_pid), SIGKILL);
+  for (int i = 0; i < 100 && SupervisorAlive(run.supervisor_pid, run.supervisor_start_time); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (auto updated = history.Update(run.id, StateChange(RunState::kCanceled)); !updated) {
+    return ReportError(updated.error());
+  }
+  std::printf("%s canceled (killed after the grace period)\n", run.id.c_str());
+  return 0;
+}
+
 // Signals the supervisor, which ends the run `canceled`; waits (briefly) to say so.
 int Cancel(const std::string& reference) {
   auto history = OpenRunHistory();
@@ -107,8 +122,7 @@ int Cancel(const std::string& reference) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  std::printf("%s cancel requested\n", run->id.c_str());
-  return 0;
+  return KillUnresponsiveRun(**history, *run);
 }
 
 int Remove(const std::string& reference) {

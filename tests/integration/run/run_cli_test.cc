@@ -162,6 +162,19 @@ TEST_P(RunCli, CancelEndsCanceled) {
   EXPECT_EQ(h().WaitForState(id, {"canceled"}), "canceled");
 }
 
+// The command traps SIGTERM and keeps going: cancel kills it after the grace period.
+TEST_P(RunCli, CancelKillsACommandThatIgnoresSigterm) {
+  std::string spec = h().WriteSpec(
+      Spec("stubborn", "trap '' TERM; echo started; while :; do sleep 1; done"));
+  CommandResult run = h().Snaprun({"run", "--detach", spec});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string id = Trim(run.out);
+  ASSERT_EQ(h().WaitForState(id, {"running"}), "running");
+  CommandResult cancel = h().Snaprun({"cancel", id});
+  EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
+  EXPECT_EQ(h().WaitForState(id, {"canceled"}), "canceled");
+}
+
 TEST_P(RunCli, KilledSupervisorGivesLostRunWithLogsAndNoStrayProcess) {
   std::string marker = "4" + std::to_string(getpid() % 100000) + (GetParam() == Mode::kRoot ? "1" : "2");
   std::string spec = h().WriteSpec(Spec("lost", "echo started; exec sleep " + marker));
