@@ -4,8 +4,8 @@ namespace snaprun::images {
 namespace {
 
 Error Refuse(std::string_view name, std::string_view why) {
-  return Error(ErrorCode::kPolicyDenied, "refused entry '" + std::string(name) + "': " +
-                                             std::string(why));
+  return Error(ErrorCode::kInvalidInput,
+               "refused entry '" + std::string(name) + "': " + std::string(why));
 }
 
 std::vector<std::string_view> Components(std::string_view text) {

@@ -16,11 +16,10 @@ constexpr char kWhiteoutPrefix[] = ".wh.";
 constexpr char kOpaqueMarker[] = ".wh..wh..opq";
 
 Error Refuse(const std::string& name, const std::string& why) {
-  return Error(ErrorCode::kPolicyDenied, "refused entry '" + name + "': " + why);
+  return Error(ErrorCode::kInvalidInput, "refused entry '" + name + "': " + why);
 }
 
-Error LimitError(const std::string& name, const std::string& what, uint64_t cap,
-                 const char* flag) {
+Error LimitError(const std::string& name, const std::string& what, uint64_t cap, const char* flag) {
   return Error(ErrorCode::kLimitExceeded, "refused entry '" + name + "': " + what + " " +
                                               std::to_string(cap) + " (" + flag + ")");
 }
@@ -127,10 +126,14 @@ Result<void> TreeWriter::Add(const Entry& entry, const ChunkReader& content) {
   }
   created_in_layer_.insert(path);
   switch (entry.type) {
-    case EntryType::kFile: return AddFile(parent, entry, path, leaf, content);
-    case EntryType::kDirectory: return AddDirectory(parent, entry, path, leaf);
-    case EntryType::kHardlink: return AddHardlink(parent, entry, leaf);
-    case EntryType::kSymlink: return AddSymlink(parent, entry, parts);
+    case EntryType::kFile:
+      return AddFile(parent, entry, path, leaf, content);
+    case EntryType::kDirectory:
+      return AddDirectory(parent, entry, path, leaf);
+    case EntryType::kHardlink:
+      return AddHardlink(parent, entry, leaf);
+    case EntryType::kSymlink:
+      return AddSymlink(parent, entry, parts);
     case EntryType::kFifo:
       if (::mkfifoat(parent, leaf.c_str(), DiskMode(entry.mode) & 0777) != 0) {
         return Error::FromErrno("mkfifo", path);
@@ -149,12 +152,13 @@ Result<void> TreeWriter::Add(const Entry& entry, const ChunkReader& content) {
 Result<void> TreeWriter::AddFile(int parent, const Entry& entry, const std::string& path,
                                  const std::string& leaf, const ChunkReader& content) {
   if (entry.size > limits_.max_total_bytes - std::min(report_.bytes, limits_.max_total_bytes)) {
-    return LimitError(path, "declared size " + std::to_string(entry.size) +
-                                " bytes would exceed the total size cap of",
-                      limits_.max_total_bytes, "--max-size");
+    return LimitError(
+        path,
+        "declared size " + std::to_string(entry.size) + " bytes would exceed the total size cap of",
+        limits_.max_total_bytes, "--max-size");
   }
-  UniqueFd fd(::openat(parent, leaf.c_str(),
-                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  UniqueFd fd(
+      ::openat(parent, leaf.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) return Error::FromErrno("create", path);
   const void* data = nullptr;
   size_t size = 0;
@@ -188,8 +192,10 @@ Result<void> TreeWriter::AddDirectory(int parent, const Entry& entry, const std:
   if (::fchmodat(parent, leaf.c_str(), mode | S_IRWXU, 0) != 0) {
     return Error::FromErrno("chmod", path);
   }
-  if ((mode & S_IRWXU) != S_IRWXU) deferred_dir_modes_[path] = mode;
-  else deferred_dir_modes_.erase(path);
+  if ((mode & S_IRWXU) != S_IRWXU)
+    deferred_dir_modes_[path] = mode;
+  else
+    deferred_dir_modes_.erase(path);
   if (entry.mode & (S_ISUID | S_ISGID)) report_.setid[path] = entry.mode & 07777;
   return SetOwner(parent, leaf, entry);
 }
@@ -204,8 +210,8 @@ Result<void> TreeWriter::AddHardlink(int parent, const Entry& entry, const std::
   int target_dir = root_.get();
   if (target->size() > 1) {
     // A separate walk: ParentFd's cache holds the new link's directory.
-    target_parent = SNAPRUN_TRY(OpenBeneath(root_.get(), ParentPath(*target),
-                                            O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+    target_parent = SNAPRUN_TRY(
+        OpenBeneath(root_.get(), ParentPath(*target), O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
     target_dir = target_parent.get();
   }
   struct stat st {};
@@ -291,8 +297,8 @@ Result<void> TreeWriter::Finish() {
   for (auto it = report_.setid.begin(); it != report_.setid.end();) {
     struct stat st {};
     auto file = OpenBeneath(root_.get(), it->first, O_PATH | O_NOFOLLOW);
-    bool present = file && ::fstat(file->get(), &st) == 0 &&
-                   (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
+    bool present =
+        file && ::fstat(file->get(), &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode));
     it = present ? std::next(it) : report_.setid.erase(it);
   }
   // Deepest first, so restricting a parent never blocks its children's chmod.

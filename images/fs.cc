@@ -102,7 +102,8 @@ Result<std::string> ReadAll(int fd, size_t max_bytes, const std::string& what) {
     if (n == 0) return text;
     text.append(buffer, static_cast<size_t>(n));
     if (text.size() > max_bytes) {
-      return Error(ErrorCode::kLimitExceeded, what + ": larger than " + std::to_string(max_bytes) + " bytes");
+      return Error(ErrorCode::kLimitExceeded,
+                   what + ": larger than " + std::to_string(max_bytes) + " bytes");
     }
   }
 }

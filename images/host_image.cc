@@ -11,8 +11,8 @@
 namespace snaprun::images {
 namespace {
 
-constexpr const char* kCandidates[] = {"/usr", "/bin", "/sbin", "/lib", "/lib32",
-                                       "/lib64", "/libx32", "/etc"};
+constexpr const char* kCandidates[] = {"/usr",   "/bin",   "/sbin",   "/lib",
+                                       "/lib32", "/lib64", "/libx32", "/etc"};
 
 struct Stanza {
   std::string package, arch, version, status;
@@ -29,11 +29,16 @@ std::vector<std::string> InstalledPackages(const std::string& status_text) {
   std::istringstream in(status_text);
   Stanza stanza;
   for (std::string line; std::getline(in, line);) {
-    if (line.empty()) stanza.Flush(out);
-    else if (line.starts_with("Package: ")) stanza.package = line.substr(9);
-    else if (line.starts_with("Architecture: ")) stanza.arch = line.substr(14);
-    else if (line.starts_with("Version: ")) stanza.version = line.substr(9);
-    else if (line.starts_with("Status: ")) stanza.status = line.substr(8);
+    if (line.empty())
+      stanza.Flush(out);
+    else if (line.starts_with("Package: "))
+      stanza.package = line.substr(9);
+    else if (line.starts_with("Architecture: "))
+      stanza.arch = line.substr(14);
+    else if (line.starts_with("Version: "))
+      stanza.version = line.substr(9);
+    else if (line.starts_with("Status: "))
+      stanza.status = line.substr(8);
   }
   stanza.Flush(out);
   std::sort(out.begin(), out.end());
@@ -52,8 +57,8 @@ std::vector<std::string> HostImagePaths() {
 }
 
 Result<std::string> HostPackagesDigest(const std::string& dpkg_status) {
-  std::string text = SNAPRUN_TRY_CTX(ReadFile(dpkg_status, 256 << 20),
-                                     "reading the host's package list");
+  std::string text =
+      SNAPRUN_TRY_CTX(ReadFile(dpkg_status, 256 << 20), "reading the host's package list");
   Sha256 hash;
   for (const std::string& line : InstalledPackages(text)) hash.Update(line + "\n");
   return "sha256:" + hash.HexDigest();

@@ -64,7 +64,8 @@ std::string RecordToJson(const ImageRecord& record) {
   object->set("config", ConfigToJson(record.config));
   object->set("skipped", json::ToArray(record.skipped));
   object->set("setid", SetidToJson(record.setid));
-  if (record.format == ImageFormat::kHost) object->set("host_paths", json::ToArray(record.host_paths));
+  if (record.format == ImageFormat::kHost)
+    object->set("host_paths", json::ToArray(record.host_paths));
   return json::Dump(object);
 }
 
@@ -84,7 +85,8 @@ Result<ImageRecord> RecordFromJson(const std::string& text, const std::string& f
   record.host_paths = SNAPRUN_TRY(json::Strings(object, "host_paths", file));
   if (json::ObjectPtr setid = json::OptionalObject(object, "setid"); !setid.isNull()) {
     for (const std::string& path : setid->getNames()) {
-      record.setid[path] = static_cast<mode_t>(std::stoul(json::OptionalString(setid, path), nullptr, 8));
+      record.setid[path] =
+          static_cast<mode_t>(std::stoul(json::OptionalString(setid, path), nullptr, 8));
     }
   }
   return record;

@@ -31,8 +31,8 @@ struct ImageRecord {
   std::string digest;  // "sha256:<64 hex>"; see README for what it covers per format
   std::vector<std::string> names;
   ImageFormat format = ImageFormat::kDirectory;
-  std::string source;   // the path it was imported from
-  std::string created;  // image creation time from the OCI config, else the import time
+  std::string source;    // the path it was imported from
+  std::string created;   // image creation time from the OCI config, else the import time
   std::string imported;  // import time, UTC RFC 3339
   uint64_t size = 0;     // bytes of file content in the rootfs
   std::string platform;  // "linux/amd64" when the image says so

@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "images/importers.h"
 #include "images/fs.h"
+#include "images/importers.h"
 #include "images/tree_digest.h"
 
 namespace snaprun::images {
@@ -39,8 +39,8 @@ Result<ImportOutcome> ImportArchive(const std::string& source, const std::string
   if (options.format == SourceFormat::kTar) return ImportTarball(source, rootfs, options);
   // Unpacked as a plain tree first: layouts and rootfs tarballs look alike from outside.
   ImportOutcome unpacked = SNAPRUN_TRY(UnpackTarball(source, scratch, options));
-  SourceFormat format = options.format == SourceFormat::kAuto ? DetectDirectory(scratch)
-                                                              : options.format;
+  SourceFormat format =
+      options.format == SourceFormat::kAuto ? DetectDirectory(scratch) : options.format;
   if (format == SourceFormat::kDirectory) {
     if (::rmdir(rootfs.c_str()) != 0 || ::rename(scratch.c_str(), rootfs.c_str()) != 0) {
       return Error::FromErrno("rename", scratch);
@@ -61,14 +61,16 @@ Result<ImportOutcome> ImportAny(const std::string& source, const std::string& sc
   struct stat st {};
   if (::stat(source.c_str(), &st) != 0) return Error::FromErrno("stat", source);
   if (!S_ISDIR(st.st_mode)) return ImportArchive(source, scratch, rootfs, options, is_stored);
-  SourceFormat format = options.format == SourceFormat::kAuto ? DetectDirectory(source)
-                                                              : options.format;
+  SourceFormat format =
+      options.format == SourceFormat::kAuto ? DetectDirectory(source) : options.format;
   switch (format) {
     case SourceFormat::kOci:
-    case SourceFormat::kDocker: return ImportUnpacked(source, format, rootfs, options, is_stored);
+    case SourceFormat::kDocker:
+      return ImportUnpacked(source, format, rootfs, options, is_stored);
     case SourceFormat::kTar:
       return Error(ErrorCode::kInvalidInput, source + " is a directory, not a tarball");
-    default: return ImportDirectory(source, rootfs, options);
+    default:
+      return ImportDirectory(source, rootfs, options);
   }
 }
 

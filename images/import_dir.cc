@@ -10,8 +10,8 @@
 #include <memory>
 #include <vector>
 
-#include "images/importers.h"
 #include "images/extract.h"
+#include "images/importers.h"
 #include "images/tree_digest.h"
 #include "sandbox/base/syscall.h"
 #include "sandbox/base/unique_fd.h"
@@ -61,9 +61,11 @@ class DirectoryWalk {
     if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       return Error::FromErrno("stat", path);
     }
-    Entry entry{path, TypeOf(st.st_mode), st.st_mode & 07777, st.st_uid, st.st_gid,
-                static_cast<uint64_t>(st.st_size), ""};
-    if (entry.type == EntryType::kSymlink) entry.link = SNAPRUN_TRY(ReadLink(dirfd, name, st, path));
+    Entry entry{path,      TypeOf(st.st_mode), st.st_mode & 07777,
+                st.st_uid, st.st_gid,          static_cast<uint64_t>(st.st_size),
+                ""};
+    if (entry.type == EntryType::kSymlink)
+      entry.link = SNAPRUN_TRY(ReadLink(dirfd, name, st, path));
     if (entry.type == EntryType::kFile && st.st_nlink > 1) {
       auto [it, first] = seen_.try_emplace({st.st_dev, st.st_ino}, path);
       if (!first) entry.type = EntryType::kHardlink, entry.link = it->second;
@@ -115,8 +117,8 @@ Result<ImportOutcome> ImportDirectory(const std::string& source, const std::stri
   if (::fstat(fd.get(), &st) != 0) return Error::FromErrno("stat", source);
   TreeWriter writer = SNAPRUN_TRY(
       TreeWriter::Open(rootfs, options.limits, DefaultOwnership(), Whiteouts::kLiteral));
-  SNAPRUN_TRY(writer.Add(Entry{".", EntryType::kDirectory, st.st_mode & 07777, st.st_uid,
-                               st.st_gid, 0, ""}, nullptr));
+  SNAPRUN_TRY(writer.Add(
+      Entry{".", EntryType::kDirectory, st.st_mode & 07777, st.st_uid, st.st_gid, 0, ""}, nullptr));
   DirectoryWalk walk(writer);
   SNAPRUN_TRY_CTX(walk.Walk(fd.get(), ""), "importing " + source);
   SNAPRUN_TRY(writer.Finish());

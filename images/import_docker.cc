@@ -81,7 +81,8 @@ Result<ImportOutcome> ImportDockerDir(const std::string& dir, const std::string&
   record.digest = "sha256:" + Sha256Hex(config_text);
   // Configs are usually saved as HEX.json: a different HEX means a damaged archive.
   if (std::string base = image.config_path.substr(image.config_path.rfind('/') + 1);
-      base.size() == 69 && base.ends_with(".json") && "sha256:" + base.substr(0, 64) != record.digest) {
+      base.size() == 69 && base.ends_with(".json") &&
+      "sha256:" + base.substr(0, 64) != record.digest) {
     return Error(ErrorCode::kCorrupt, "config " + image.config_path + " does not match its name");
   }
   record.format = ImageFormat::kDocker;
@@ -89,8 +90,8 @@ Result<ImportOutcome> ImportDockerDir(const std::string& dir, const std::string&
   record.config = SNAPRUN_TRY(ParseImageConfig(config_text, "image config"));
   json::ObjectPtr config = SNAPRUN_TRY(json::ParseObject(config_text, "image config"));
   record.created = json::OptionalString(config, "created");
-  record.platform = json::OptionalString(config, "os") + "/" +
-                    json::OptionalString(config, "architecture");
+  record.platform =
+      json::OptionalString(config, "os") + "/" + json::OptionalString(config, "architecture");
   if (is_stored(record.digest)) {
     outcome.rootfs_built = false;
     return outcome;

@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include "images/extract.h"
+#include "images/fs.h"
 #include "images/importers.h"
 #include "images/json.h"
 #include "images/tar_stream.h"
-#include "images/fs.h"
 #include "sandbox/base/sha256.h"
 
 namespace snaprun::images {
@@ -78,12 +78,12 @@ Result<Descriptor> SelectManifest(int layout, const std::string& platform) {
     std::vector<Descriptor> manifests = SNAPRUN_TRY(ReadManifests(text, what));
     const Descriptor* chosen = manifests.size() == 1 ? &manifests[0] : nullptr;
     for (const Descriptor& d : manifests) {
-      if (!chosen && (d.platform == platform || d.platform.starts_with(platform + "/"))) chosen = &d;
+      if (!chosen && (d.platform == platform || d.platform.starts_with(platform + "/")))
+        chosen = &d;
     }
     if (chosen == nullptr) {
-      return Error(ErrorCode::kNotFound, what + ": no image for platform " + platform +
-                                             " among " + std::to_string(manifests.size()) +
-                                             " (--platform)");
+      return Error(ErrorCode::kNotFound, what + ": no image for platform " + platform + " among " +
+                                             std::to_string(manifests.size()) + " (--platform)");
     }
     if (chosen->media_type != kIndexType) return *chosen;
     what = "index " + chosen->digest;
@@ -128,8 +128,8 @@ Result<ImportOutcome> ImportOciLayout(const std::string& layout, const std::stri
   record.config = SNAPRUN_TRY(ParseImageConfig(config_text, "image config"));
   json::ObjectPtr config = SNAPRUN_TRY(json::ParseObject(config_text, "image config"));
   record.created = json::OptionalString(config, "created");
-  record.platform = json::OptionalString(config, "os") + "/" +
-                    json::OptionalString(config, "architecture");
+  record.platform =
+      json::OptionalString(config, "os") + "/" + json::OptionalString(config, "architecture");
   if (is_stored(record.digest)) {
     outcome.rootfs_built = false;
     return outcome;

@@ -13,8 +13,8 @@ Result<ImportOutcome> UnpackTarball(const std::string& source, const std::string
                                     const ImportOptions& options) {
   UniqueFd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Error::FromErrno("open", source);
-  TreeWriter writer = SNAPRUN_TRY(
-      TreeWriter::Open(dir, options.limits, DefaultOwnership(), Whiteouts::kLiteral));
+  TreeWriter writer =
+      SNAPRUN_TRY(TreeWriter::Open(dir, options.limits, DefaultOwnership(), Whiteouts::kLiteral));
   SNAPRUN_TRY(ExtractTarStream(fd.get(), source, writer));
   SNAPRUN_TRY(writer.Finish());
   ImportOutcome outcome;

@@ -18,7 +18,8 @@ using ArrayPtr = Poco::JSON::Array::Ptr;
 Result<ObjectPtr> ParseObject(const std::string& text, const std::string& what);
 Result<ArrayPtr> ParseArray(const std::string& text, const std::string& what);
 // A required string field.
-Result<std::string> String(const ObjectPtr& object, const std::string& key, const std::string& what);
+Result<std::string> String(const ObjectPtr& object, const std::string& key,
+                           const std::string& what);
 // An optional string field ("" when absent or null).
 std::string OptionalString(const ObjectPtr& object, const std::string& key);
 // An optional array of strings (empty when absent or null); other element types are errors.

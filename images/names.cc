@@ -37,8 +37,8 @@ Result<void> SaveNames(const std::string& store_root, const NameMap& names) {
 }
 
 Result<void> ValidateName(const std::string& name) {
-  bool ok = !name.empty() && name.size() <= 128 && name != kHostImageName &&
-            !name.starts_with("sha256:");
+  bool ok =
+      !name.empty() && name.size() <= 128 && name != kHostImageName && !name.starts_with("sha256:");
   for (size_t i = 0; ok && i < name.size(); ++i) ok = NameChar(name[i], i == 0);
   if (!ok) {
     return Error(ErrorCode::kInvalidInput,

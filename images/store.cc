@@ -39,6 +39,30 @@ Result<UniqueFd> LockStore(const std::string& root) {
   return fd;
 }
 
+// Each import holds a lock on its staging directory for its whole life, so a staging
+// directory nobody holds is what a crashed or killed import left behind.
+Result<UniqueFd> HoldStaging(const std::string& staging) {
+  UniqueFd fd(::open(staging.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return Error::FromErrno("open directory", staging);
+  if (::flock(fd.get(), LOCK_EX) != 0) return Error::FromErrno("lock", staging);
+  return fd;
+}
+
+void SweepAbandonedStaging(const std::string& root) {
+  DIR* dir = ::opendir(root.c_str());
+  if (dir == nullptr) return;
+  std::vector<std::string> abandoned;
+  while (dirent* d = ::readdir(dir)) {
+    std::string name = d->d_name;
+    if (!name.starts_with(".staging-")) continue;
+    UniqueFd fd(::open((root + "/" + name).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) abandoned.push_back(name);
+  }
+  ::closedir(dir);
+  // Best effort: a leftover that cannot be removed now is tried again next import.
+  for (const std::string& name : abandoned) (void)RemoveTree(root + "/" + name);
+}
+
 }  // namespace
 
 std::string Store::ImageDir(const std::string& digest) const {
@@ -57,6 +81,8 @@ Result<ImageRecord> Store::Import(const std::string& source, const std::vector<s
   SNAPRUN_TRY(MakeDirectory(root_, 0755));
   std::string staging = SNAPRUN_TRY(MakeTempDir(root_, ".staging-"));
   Defer cleanup([&] { (void)RemoveTree(staging); });
+  UniqueFd staging_lock = SNAPRUN_TRY(HoldStaging(staging));
+  SweepAbandonedStaging(root_);
   SNAPRUN_TRY(MakeDirectory(staging + "/rootfs", 0755));
   SNAPRUN_TRY(MakeDirectory(staging + "/scratch", 0755));  // may become the rootfs
   auto is_stored = [this](const std::string& digest) {
@@ -123,12 +149,13 @@ Result<std::string> Store::ResolveDigest(const std::string& reference) const {
   if (at != std::string::npos) {
     std::string pin = reference.substr(at + 1);
     if (DigestHex(pin).empty()) {
-      return Error(ErrorCode::kInvalidInput, "'" + reference + "': pin a full sha256:<64 hex> digest");
+      return Error(ErrorCode::kInvalidInput,
+                   "'" + reference + "': pin a full sha256:<64 hex> digest");
     }
     std::string actual = SNAPRUN_TRY(ResolveDigest(name.empty() ? pin : name));
     if (actual != pin) {
-      return Error(ErrorCode::kInvalidInput, "image '" + name + "' is " + actual +
-                                                 ", not the pinned " + pin);
+      return Error(ErrorCode::kInvalidInput,
+                   "image '" + name + "' is " + actual + ", not the pinned " + pin);
     }
     return actual;
   }
@@ -138,8 +165,8 @@ Result<std::string> Store::ResolveDigest(const std::string& reference) const {
   if (prefix.size() >= kMinPrefix && prefix.size() <= 64 && IsHex(prefix)) {
     return ResolveDigestPrefix(prefix);
   }
-  return Error(ErrorCode::kNotFound, "no image named '" + reference +
-                                         "' (snaprun image ls lists them)");
+  return Error(ErrorCode::kNotFound,
+               "no image named '" + reference + "' (snaprun image ls lists them)");
 }
 
 Result<ImageRecord> Store::Inspect(const std::string& reference) const {
@@ -147,8 +174,8 @@ Result<ImageRecord> Store::Inspect(const std::string& reference) const {
   std::string digest = SNAPRUN_TRY(ResolveDigest(reference));
   auto record = ReadRecord(digest);
   if (!record && record.error().sys_errno() == ENOENT) {
-    return Error(ErrorCode::kCorrupt, "'" + reference + "' names " + digest +
-                                          ", which is not in the store");
+    return Error(ErrorCode::kCorrupt,
+                 "'" + reference + "' names " + digest + ", which is not in the store");
   }
   return record;
 }

@@ -57,13 +57,19 @@ Result<void> CheckRatio(archive* a, const RawSource& source, const ExtractLimits
 EntryType TypeOf(archive_entry* e) {
   if (archive_entry_hardlink(e) != nullptr) return EntryType::kHardlink;
   switch (archive_entry_filetype(e)) {
-    case AE_IFDIR: return EntryType::kDirectory;
-    case AE_IFLNK: return EntryType::kSymlink;
-    case AE_IFIFO: return EntryType::kFifo;
+    case AE_IFDIR:
+      return EntryType::kDirectory;
+    case AE_IFLNK:
+      return EntryType::kSymlink;
+    case AE_IFIFO:
+      return EntryType::kFifo;
     case AE_IFCHR:
-    case AE_IFBLK: return EntryType::kDevice;
-    case AE_IFSOCK: return EntryType::kSocket;
-    default: return EntryType::kFile;
+    case AE_IFBLK:
+      return EntryType::kDevice;
+    case AE_IFSOCK:
+      return EntryType::kSocket;
+    default:
+      return EntryType::kFile;
   }
 }
 

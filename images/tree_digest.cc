@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "sandbox/base/scoped.h"
 #include "sandbox/base/sha256.h"
 #include "sandbox/base/syscall.h"
 #include "sandbox/base/unique_fd.h"
@@ -85,6 +86,17 @@ class Walker {
       return Error::FromErrno("stat", path);
     }
     if (S_ISDIR(st.st_mode)) {
+      // A directory without owner r-x (mode 0000 in the image) is opened up for the
+      // walk below it, and given its mode back afterwards.
+      constexpr mode_t kNeeded = S_IRUSR | S_IXUSR;
+      bool grant =
+          (st.st_mode & kNeeded) != kNeeded && st.st_uid == ::geteuid() && ::geteuid() != 0;
+      if (grant && ::fchmodat(dirfd, name.c_str(), (st.st_mode | kNeeded) & 07777, 0) != 0) {
+        return Error::FromErrno("chmod", path);
+      }
+      Defer restore([&] {
+        if (grant) ::fchmodat(dirfd, name.c_str(), st.st_mode & 07777, 0);
+      });
       UniqueFd fd = SNAPRUN_TRY(OpenForReading(dirfd, name, O_DIRECTORY, st.st_mode));
       return Directory(fd.get(), path, st.st_mode);
     }

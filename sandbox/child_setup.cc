@@ -28,16 +28,15 @@ namespace {
   _exit(127);
 }
 
-void Check(int report_fd, const ChildError& e, uint64_t* done) {
+void Check(int report_fd, const ChildError& e) {
   if (e.failed()) Die(report_fd, e);
-  if (done != nullptr) *done |= StepBit(e.step);
 }
 
-// Marks STEP done after CALL succeeded (Success() carries no step of its own).
-#define SNAPRUN_CHILD_STEP(step, call)           \
-  do {                                           \
-    Check(report_fd, (call), nullptr);           \
-    done |= StepBit(step);                       \
+// Runs CALL; on failure reports and exits, else marks STEP done.
+#define SNAPRUN_CHILD_STEP(step, call) \
+  do {                                 \
+    Check(report_fd, (call));          \
+    done |= StepBit(step);             \
   } while (0)
 
 ChildError SetStdio(const ChildChannel& ch) {
@@ -78,10 +77,11 @@ ChildError SetNames(const ChildPlan& plan) {
   return Success();
 }
 
-ChildError AssembleRoot(const ChildPlan& plan, int root_fd, uint64_t* fallbacks) {
+ChildError AssembleRoot(const ChildPlan& plan, int root_fd, uint64_t* done, uint64_t* fallbacks) {
   for (const MountOp& op : plan.mounts) {
     ChildError e = ApplyMountOp(root_fd, op, fallbacks);
     if (e.failed()) return e;
+    *done |= StepBit(op.type == MountType::kOverlay ? Step::kOverlay : Step::kMount);
   }
   return Success();
 }
@@ -164,6 +164,10 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
     Die(report_fd, Fail(Step::kDeathSignal, errno, "prctl", "PR_SET_PDEATHSIG"));
   }
+  // The supervisor may have died before PDEATHSIG was armed. In a new pid namespace
+  // getppid() is 0 and the EOF at GO catches that case instead.
+  pid_t parent = getppid();
+  if (parent != 0 && parent != ch.parent_pid) _exit(1);
   // GO arrives only after the id maps are written: before that we are nobody.
   SNAPRUN_CHILD_STEP(Step::kSync, WaitForGo(report_fd));
   // Keep /proc/1/exe (the host binary) out of reach: a non-dumpable process's /proc
@@ -183,7 +187,7 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   // proc and dev before the configured mounts, which may add below them.
   if (plan.mount_proc) SNAPRUN_CHILD_STEP(Step::kProc, MountProc(root_fd));
   SNAPRUN_CHILD_STEP(Step::kDev, SetupDev(root_fd));
-  SNAPRUN_CHILD_STEP(Step::kMount, AssembleRoot(plan, root_fd, &fallbacks));
+  Check(report_fd, AssembleRoot(plan, root_fd, &done, &fallbacks));
   if ((fallbacks & kFallbackOverlayCopy) != 0) done |= StepBit(Step::kOverlayFallback);
   // Bind sources are host paths: every mount must be made before the pivot.
   SNAPRUN_CHILD_STEP(Step::kPivotRoot, PivotIntoRoot(root_fd));

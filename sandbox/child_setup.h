@@ -3,6 +3,8 @@
 // failures go to the supervisor as one frame, then _exit.
 #pragma once
 
+#include <sys/types.h>
+
 #include "sandbox/plan.h"
 
 namespace snaprun::sandbox {
@@ -12,6 +14,7 @@ struct ChildChannel {
   int stdin_fd = -1;
   int stdout_fd = 1;
   int stderr_fd = 2;
+  pid_t parent_pid = 0;  // the supervisor, for the getppid() check
 };
 
 [[noreturn]] void RunChild(const ChildPlan& plan, const ChildChannel& channel);

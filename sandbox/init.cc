@@ -18,7 +18,7 @@ void IgnoreSignal(int) {}
 
 // Blocks the forwarded signals and SIGCHLD so sigwaitinfo collects them; the no-op
 // handlers keep the kernel from discarding them as "default action on pid 1".
-sigset_t BlockSupervisedSignals(sigset_t* old) {
+sigset_t BlockSupervisedSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGCHLD);
@@ -28,15 +28,19 @@ sigset_t BlockSupervisedSignals(sigset_t* old) {
     sigaddset(&set, sig);
     sigaction(sig, &action, nullptr);
   }
-  sigprocmask(SIG_BLOCK, &set, old);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
 
-void RestoreSignals(const sigset_t& old) {
+// The command starts with default dispositions and nothing blocked, whatever mask
+// the supervisor was started with (as runc does).
+void ResetSignals() {
   struct sigaction action = {};
   action.sa_handler = SIG_DFL;
   for (int sig : kForwarded) sigaction(sig, &action, nullptr);
-  sigprocmask(SIG_SETMASK, &old, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
 // Reaps every exited child; returns true (and the status) once COMMAND is among them.
@@ -64,15 +68,14 @@ int InitExitCode(int wait_status) {
 void RunInit(const ChildPlan& plan, int report_fd) {
   // Orphans of a sandbox without its own pid namespace still come back to us.
   prctl(PR_SET_CHILD_SUBREAPER, 1);
-  sigset_t old;
-  sigset_t waited = BlockSupervisedSignals(&old);
+  sigset_t waited = BlockSupervisedSignals();
   pid_t command = fork();
   if (command < 0) {
     ReportFailure(report_fd, Step::kForkCommand, errno, "fork command");
     _exit(127);
   }
   if (command == 0) {
-    RestoreSignals(old);
+    ResetSignals();
     RunCommandChild(plan, report_fd);
   }
   int status = 0;

@@ -18,26 +18,32 @@ namespace {
 
 constexpr uint64_t kResolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 
-// Creates every missing directory of REL (the last one too unless LAST_IS_FILE).
+// Creates every missing directory of REL (the last one too unless LAST_IS_FILE). Each
+// parent is resolved inside the root and each new name is a single component, so
+// mkdirat never walks a symlink: an existing one is left to the next resolution.
 int CreateComponents(int root_fd, const char* rel, bool last_is_file) {
-  char prefix[4096] = {};
-  size_t len = strnlen(rel, sizeof prefix - 1);
-  for (size_t i = 0; i <= len; ++i) {
-    if (i < len && rel[i] != '/') continue;
-    if (i == len && last_is_file) break;
-    memcpy(prefix, rel, i);
-    prefix[i] = '\0';
-    if (i == 0) continue;
-    size_t slash = i;
-    while (slash > 0 && prefix[slash - 1] != '/') --slash;
-    // The parent is resolved inside the root; the new name is a single component,
-    // and mkdirat never follows a final symlink.
-    prefix[slash > 0 ? slash - 1 : 0] = '\0';
-    int parent = OpenInRoot(root_fd, slash > 0 ? prefix : ".", O_PATH | O_DIRECTORY);
-    if (parent < 0) return -parent;
-    int rc = mkdirat(parent, rel + slash, 0755) == 0 || errno == EEXIST ? 0 : errno;
-    close(parent);
-    if (rc != 0) return rc;
+  const size_t len = strnlen(rel, 4095);
+  size_t start = 0;
+  while (start < len) {
+    size_t end = start;
+    while (end < len && rel[end] != '/') ++end;
+    if (end == len && last_is_file) break;
+    char name[256];
+    char parent[4096];
+    size_t n = end - start;
+    if (n >= sizeof name) return ENAMETOOLONG;
+    if (n > 0) {
+      memcpy(name, rel + start, n);
+      name[n] = '\0';
+      memcpy(parent, rel, start);
+      parent[start > 0 ? start - 1 : 0] = '\0';  // drop the trailing '/'
+      int parent_fd = OpenInRoot(root_fd, start > 0 ? parent : ".", O_PATH | O_DIRECTORY);
+      if (parent_fd < 0) return -parent_fd;
+      int rc = mkdirat(parent_fd, name, 0755) == 0 || errno == EEXIST ? 0 : errno;
+      close(parent_fd);
+      if (rc != 0) return rc;
+    }
+    start = end + 1;
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -157,7 +158,11 @@ Result<Config> ConfigFromOciJson(std::string_view json, const std::string& bundl
   return config;
 }
 
-Result<Config> LoadOciBundle(const std::string& bundle) {
+Result<Config> LoadOciBundle(const std::string& bundle_dir) {
+  std::error_code ec;
+  std::string bundle = std::filesystem::absolute(bundle_dir, ec).lexically_normal().string();
+  if (ec) return Error::FromErrno(ec.value(), "resolve", bundle_dir);
+  while (bundle.size() > 1 && bundle.back() == '/') bundle.pop_back();
   std::string path = bundle + "/config.json";
   std::ifstream in(path);
   if (!in) return Error::FromErrno("open", path);

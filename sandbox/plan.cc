@@ -83,16 +83,28 @@ bool HasRlimit(const std::vector<Rlimit>& limits, int resource) {
   return false;
 }
 
-// Without cgroups (a later step) the memory and pids limits fall back to rlimits,
-// which are per process (RLIMIT_AS) or per user (RLIMIT_NPROC): weaker, and said so.
-Result<void> PlanLimits(const Config& config, ChildPlan& plan) {
+// With a cgroup the supervisor enforces config.resources there. Without one, memory
+// and pids fall back to rlimits, which are per process (RLIMIT_AS) or per user
+// (RLIMIT_NPROC): weaker, and said so in the result.
+Result<void> PlanLimits(const Config& config, const Caller& caller, ChildPlan& plan) {
   const Resources& r = config.resources;
+  plan.rlimits = config.process.rlimits;
+  if (caller.resources_in_cgroup) {
+    for (const auto& l : plan.rlimits) {
+      plan.limits.push_back(RlimitName(l.resource) + "=" + std::to_string(l.soft) + "/" +
+                            std::to_string(l.hard) + " (rlimit)");
+    }
+    if (config.timeout) {
+      plan.limits.push_back("wall=" + std::to_string(config.timeout->count()) + "ms (supervisor)");
+    }
+    return Ok();
+  }
   if (r.cpu_quota_us || r.cpu_period_us || r.cpu_shares || !r.cpuset_cpus.empty() ||
       r.memory_swap_max_bytes) {
     return Error(ErrorCode::kUnsupported,
-                 "linux.resources: cpu, cpuset and swap limits need cgroups, not available yet");
+                 "linux.resources: cpu, cpuset and swap limits need a cgroup this user may "
+                 "write (see `snaprun-sandbox check`)");
   }
-  plan.rlimits = config.process.rlimits;
   for (const auto& l : plan.rlimits) {
     plan.limits.push_back(RlimitName(l.resource) + "=" + std::to_string(l.soft) + "/" +
                           std::to_string(l.hard) + " (rlimit)");
@@ -140,6 +152,28 @@ void PlanNamespaces(const Config& config, const Caller& caller, ChildPlan& plan)
   // setgroups stays allowed only where it can be useful and safe: root, or the
   // helpers (which decide themselves); rootless direct maps require "deny".
   plan.deny_setgroups = !(caller.uid == 0 && !config.process.additional_gids.empty());
+}
+
+// The host uid the command will run as: process.uid through the uid map.
+std::optional<uint32_t> CommandHostUid(const Config& config, const Caller& caller) {
+  if (!config.namespaces.user) return config.process.uid;
+  for (const auto& m : DefaultUidMappings(config, caller.uid)) {
+    if (config.process.uid >= m.inside && config.process.uid - m.inside < m.count) {
+      return m.outside + (config.process.uid - m.inside);
+    }
+  }
+  return std::nullopt;
+}
+
+// RLIMIT_NPROC does not bind host root (the kernel exempts it): refuse rather than
+// promise a pids limit nothing enforces.
+Result<void> CheckPidsLimitEnforceable(const Config& config, const Caller& caller) {
+  if (caller.resources_in_cgroup) return Ok();
+  if (!config.resources.pids_max || CommandHostUid(config, caller) != 0u) return Ok();
+  return Error(ErrorCode::kUnsupported,
+               "linux.resources.pids.limit: the command would run as host root, which "
+               "RLIMIT_NPROC does not bind; it needs a writable pids cgroup or "
+               "uidMappings onto an unprivileged host uid");
 }
 
 }  // namespace
@@ -211,7 +245,8 @@ Result<void> BuildPlan(const Config& config, const Caller& caller, ChildPlan& pl
   plan.hostname = config.hostname;
   plan.domainname = config.domainname;
   PlanCommand(config, plan);
-  SNAPRUN_TRY(PlanLimits(config, plan));
+  SNAPRUN_TRY(CheckPidsLimitEnforceable(config, caller));
+  SNAPRUN_TRY(PlanLimits(config, caller, plan));
   plan.capabilities = SNAPRUN_TRY_CTX(PlanCapabilities(config.process.capabilities),
                                       "process.capabilities");
   if (config.seccomp) {

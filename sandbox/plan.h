@@ -90,6 +90,9 @@ struct ChildPlan {
 struct Caller {
   uid_t uid = 0;
   gid_t gid = 0;
+  // The supervisor made a cgroup that enforces config.resources, so they need no
+  // rlimit stand-ins (and no refusal where rlimits cannot bind).
+  bool resources_in_cgroup = false;
 };
 
 // Pure: Config → plan (no syscalls besides reading cap_last_cap through PlanCapabilities).

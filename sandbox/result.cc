@@ -29,9 +29,21 @@ std::string RunResultToJson(const RunResult& result) {
   object.set("cpu_user_ms", result.cpu_user_ms);
   object.set("cpu_system_ms", result.cpu_system_ms);
   object.set("peak_rss_kb", result.peak_rss_kb);
+  if (result.cgroup_memory_peak_bytes) {
+    object.set("cgroup_memory_peak_bytes", *result.cgroup_memory_peak_bytes);
+  }
+  object.set("oom_killed", result.oom_killed);
   object.set("steps", ToArray(result.steps));
   object.set("fallbacks", ToArray(result.fallbacks));
   object.set("limits", ToArray(result.limits));
+  std::ostringstream out;
+  object.stringify(out, 2);
+  return out.str();
+}
+
+std::string ErrorResultJson(const std::string& message) {
+  Poco::JSON::Object object;
+  object.set("error", message);
   std::ostringstream out;
   object.stringify(out, 2);
   return out.str();

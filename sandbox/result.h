@@ -18,6 +18,10 @@ struct RunResult {
   int64_t cpu_user_ms = 0;
   int64_t cpu_system_ms = 0;
   int64_t peak_rss_kb = 0;  // largest RSS of any process in the sandbox
+  // From the sandbox's cgroup, when it had one: peak memory of the whole sandbox
+  // and whether the kernel's OOM killer ended a process in it.
+  std::optional<uint64_t> cgroup_memory_peak_bytes;
+  bool oom_killed = false;
   std::vector<std::string> steps;
   std::vector<std::string> fallbacks;
   std::vector<std::string> limits;
@@ -27,5 +31,7 @@ struct RunResult {
 };
 
 std::string RunResultToJson(const RunResult& result);
+// {"error": MESSAGE}: the result file of a run that never started its command.
+std::string ErrorResultJson(const std::string& message);
 
 }  // namespace snaprun::sandbox

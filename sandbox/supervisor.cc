@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -73,8 +74,38 @@ Frames DrainFrames(int fd) {
   return frames;
 }
 
-// Waits for init to exit, enforcing the timeout; returns whether it timed out.
+// The signals a runtime user sends to stop or poke the command (runc forwards the
+// same set); they are blocked here and read from a signalfd, then sent on to init.
+class ForwardedSignals {
+ public:
+  ForwardedSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&set, sig);
+    sigprocmask(SIG_BLOCK, &set, &old_);
+    fd_.Reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  }
+  ~ForwardedSignals() {
+    fd_.Reset();
+    sigprocmask(SIG_SETMASK, &old_, nullptr);
+  }
+  int fd() const { return fd_.get(); }
+  void ForwardTo(int pidfd) {
+    signalfd_siginfo info;
+    while (read(fd_.get(), &info, sizeof info) == sizeof info) {
+      syscall(SYS_pidfd_send_signal, pidfd, static_cast<int>(info.ssi_signo), nullptr, 0);
+    }
+  }
+
+ private:
+  sigset_t old_;
+  UniqueFd fd_;
+};
+
+// Waits for init to exit, enforcing the timeout and forwarding signals; returns
+// whether it timed out.
 bool WaitWithTimeout(SandboxProcess& process, const Config& config) {
+  ForwardedSignals forwarded;
   using Clock = std::chrono::steady_clock;
   std::optional<Clock::time_point> deadline;
   if (config.timeout) deadline = process.started + *config.timeout;
@@ -85,9 +116,13 @@ bool WaitWithTimeout(SandboxProcess& process, const Config& config) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
       wait_ms = static_cast<int>(std::max<int64_t>(0, left.count()));
     }
-    pollfd pfd{process.pidfd.get(), POLLIN, 0};
-    int n = poll(&pfd, 1, wait_ms);
-    if (n > 0) return timed_out;
+    pollfd pfds[2] = {{process.pidfd.get(), POLLIN, 0}, {forwarded.fd(), POLLIN, 0}};
+    int n = poll(pfds, forwarded.fd() >= 0 ? 2 : 1, wait_ms);
+    if (n > 0 && pfds[0].revents != 0) return timed_out;
+    if (n > 0) {
+      forwarded.ForwardTo(process.pidfd.get());
+      continue;
+    }
     if (n < 0 && errno == EINTR) continue;
     // Deadline passed: SIGTERM now (init forwards it), SIGKILL after the grace.
     int sig = timed_out ? SIGKILL : SIGTERM;
@@ -123,12 +158,47 @@ void FillSteps(RunResult& result, const SandboxProcess& process, const Frames& f
   if (process.clone3_fallback) result.fallbacks.push_back("clone3 missing: clone() used");
 }
 
+// A cgroup for config.resources where this user may write one; otherwise the plan
+// falls back to rlimits and the result says why.
+Result<void> PrepareCgroup(const Config& config, SandboxProcess& process) {
+  if (!NeedsCgroup(config.resources)) return Ok();
+  static int counter = 0;
+  std::string name = "snaprun-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+  process.cgroup = SNAPRUN_TRY_CTX(
+      CreateCgroup(name, config.resources, CgroupHost{}, &process.cgroup_fallback),
+      "creating the sandbox cgroup");
+  if (!process.cgroup) return Ok();
+  process.cgroup_limits = SNAPRUN_TRY_CTX(process.cgroup->Apply(config.resources),
+                                          "applying linux.resources to " +
+                                              process.cgroup->Describe());
+  return Ok();
+}
+
+void FillCgroupResult(RunResult& result, SandboxProcess& process) {
+  if (!process.cgroup_fallback.empty()) {
+    result.fallbacks.push_back("cgroups: " + process.cgroup_fallback + "; limits use rlimits");
+  }
+  if (!process.cgroup) return;
+  CgroupStats stats = process.cgroup->Stats();
+  result.cgroup_memory_peak_bytes = stats.memory_peak_bytes;
+  result.oom_killed = stats.oom_kills > 0;
+  for (const auto& line : process.cgroup_limits) result.limits.push_back(line);
+  (void)process.cgroup->Remove();
+  process.cgroup.reset();
+}
+
 }  // namespace
+
+SandboxProcess::~SandboxProcess() {
+  if (cgroup) (void)cgroup->Remove();
+}
 
 Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config) {
   auto process = std::make_unique<SandboxProcess>();
   process->plan = std::make_unique<ChildPlan>();
-  SNAPRUN_TRY(BuildPlan(config, Caller{getuid(), getgid()}, *process->plan));
+  SNAPRUN_TRY(PrepareCgroup(config, *process));
+  SNAPRUN_TRY(BuildPlan(config, Caller{getuid(), getgid(), process->cgroup != nullptr},
+                        *process->plan));
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     return Error::FromErrno("socketpair", "report channel");
@@ -138,7 +208,7 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config) {
   UniqueFd dev_null(open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (!dev_null) return Error::FromErrno("open", "/dev/null");
   ChildChannel channel{child_end.get(), config.stdio.stdin_fd < 0 ? dev_null.get() : config.stdio.stdin_fd,
-                       config.stdio.stdout_fd, config.stdio.stderr_fd};
+                       config.stdio.stdout_fd, config.stdio.stderr_fd, getpid()};
   int pidfd = -1;
   process->started = std::chrono::steady_clock::now();
   pid_t pid = CloneChild(process->plan->clone_flags, &pidfd, &process->clone3_fallback);
@@ -147,6 +217,13 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config) {
   process->pid = pid;
   process->pidfd.Reset(pidfd);
   child_end.Reset();
+  // Before GO: nothing the command starts can run outside the cgroup.
+  if (process->cgroup) {
+    if (auto joined = process->cgroup->AddProcess(pid); !joined) {
+      KillAndReap(*process);
+      return std::move(joined).error().Wrap("moving the sandbox into its cgroup");
+    }
+  }
   if (process->plan->new_user_ns) {
     if (auto written = WriteIdMaps(pid, *process->plan); !written) {
       KillAndReap(*process);
@@ -178,6 +255,7 @@ Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config) {
   result.peak_rss_kb = usage.ru_maxrss;
   FillSteps(result, process, frames);
   result.limits = process.plan->limits;
+  FillCgroupResult(result, process);
   return result;
 }
 

@@ -12,6 +12,7 @@
 
 #include "sandbox/base/error.h"
 #include "sandbox/base/unique_fd.h"
+#include "sandbox/cgroup.h"
 #include "sandbox/config.h"
 #include "sandbox/plan.h"
 #include "sandbox/result.h"
@@ -27,6 +28,16 @@ struct SandboxProcess {
   std::chrono::steady_clock::time_point started;
   std::unique_ptr<ChildPlan> plan;  // kept alive: it is the child's copy's origin
   bool clone3_fallback = false;
+  // The sandbox's cgroup when config.resources asked for limits and one could be
+  // made; removed (its processes killed) when the process is destroyed.
+  std::unique_ptr<Cgroup> cgroup;
+  std::vector<std::string> cgroup_limits;  // how each limit is enforced
+  std::string cgroup_fallback;             // why there is none, when limits fell back
+
+  SandboxProcess() = default;
+  SandboxProcess(const SandboxProcess&) = delete;
+  SandboxProcess& operator=(const SandboxProcess&) = delete;
+  ~SandboxProcess();
 };
 
 Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config);

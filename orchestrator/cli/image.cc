@@ -26,8 +26,10 @@ std::string StoreRoot() { return SnaprunHomePath() + "/images"; }
 
 Result<images::SourceFormat> ParseFormat(const std::string& name) {
   static const std::pair<const char*, images::SourceFormat> kFormats[] = {
-      {"auto", images::SourceFormat::kAuto}, {"dir", images::SourceFormat::kDirectory},
-      {"tar", images::SourceFormat::kTar},   {"oci", images::SourceFormat::kOci},
+      {"auto", images::SourceFormat::kAuto},
+      {"dir", images::SourceFormat::kDirectory},
+      {"tar", images::SourceFormat::kTar},
+      {"oci", images::SourceFormat::kOci},
       {"docker", images::SourceFormat::kDocker}};
   for (const auto& [text, format] : kFormats) {
     if (name == text) return format;
@@ -98,16 +100,27 @@ std::function<void()> Report(int* exit_code, F body) {
 void AddImport(CLI::App& image, int* exit_code) {
   auto flags = std::make_shared<ImportFlags>();
   images::ExtractLimits& limits = flags->options.limits;
-  CLI::App* cmd = image.add_subcommand("import", "Import a rootfs dir, tarball, OCI layout or docker save");
-  cmd->add_option("source", flags->source, "directory, tar[.gz|.zst|.xz], OCI layout or archive, docker save archive")->required();
+  CLI::App* cmd =
+      image.add_subcommand("import", "Import a rootfs dir, tarball, OCI layout or docker save");
+  cmd->add_option("source", flags->source,
+                  "directory, tar[.gz|.zst|.xz], OCI layout or archive, docker save archive")
+      ->required();
   cmd->add_option("--name", flags->names, "name to give the image (repeatable)");
-  cmd->add_option("--format", flags->format, "auto, dir, tar, oci or docker")->capture_default_str();
-  cmd->add_option("--platform", flags->options.platform, "image to pick from a multi-platform OCI index")->capture_default_str();
-  cmd->add_option("--max-entries", limits.max_entries, "refuse archives with more entries")->capture_default_str();
-  cmd->add_option("--max-size", limits.max_total_bytes, "refuse more bytes of file content")->capture_default_str();
-  cmd->add_option("--max-depth", limits.max_depth, "refuse deeper entry paths")->capture_default_str();
-  cmd->add_option("--max-path-length", limits.max_path_length, "refuse longer entry names")->capture_default_str();
-  cmd->add_option("--max-ratio", limits.max_ratio, "refuse archives expanding more than this ratio")->capture_default_str();
+  cmd->add_option("--format", flags->format, "auto, dir, tar, oci or docker")
+      ->capture_default_str();
+  cmd->add_option("--platform", flags->options.platform,
+                  "image to pick from a multi-platform OCI index")
+      ->capture_default_str();
+  cmd->add_option("--max-entries", limits.max_entries, "refuse archives with more entries")
+      ->capture_default_str();
+  cmd->add_option("--max-size", limits.max_total_bytes, "refuse more bytes of file content")
+      ->capture_default_str();
+  cmd->add_option("--max-depth", limits.max_depth, "refuse deeper entry paths")
+      ->capture_default_str();
+  cmd->add_option("--max-path-length", limits.max_path_length, "refuse longer entry names")
+      ->capture_default_str();
+  cmd->add_option("--max-ratio", limits.max_ratio, "refuse archives expanding more than this ratio")
+      ->capture_default_str();
   cmd->callback(Report(exit_code, [flags] { return RunImport(*flags); }));
 }
 
@@ -120,7 +133,8 @@ void AddImageCommands(CLI::App& app, int* exit_code) {
   image->add_subcommand("ls", "List images")->callback(Report(exit_code, [] { return RunList(); }));
   auto reference = std::make_shared<std::string>();
   CLI::App* inspect = image->add_subcommand("inspect", "Show an image's image.json");
-  inspect->add_option("image", *reference, "name, name@sha256:…, digest or prefix, or host")->required();
+  inspect->add_option("image", *reference, "name, name@sha256:…, digest or prefix, or host")
+      ->required();
   inspect->callback(Report(exit_code, [reference] { return RunInspect(*reference); }));
   auto references = std::make_shared<std::vector<std::string>>();
   CLI::App* rm = image->add_subcommand("rm", "Remove images and their names");
@@ -130,12 +144,12 @@ void AddImageCommands(CLI::App& app, int* exit_code) {
   CLI::App* tag_cmd = image->add_subcommand("tag", "Give an image another name");
   tag_cmd->add_option("image", tag->first, "the image")->required();
   tag_cmd->add_option("name", tag->second, "the new name")->required();
-  tag_cmd->callback(Report(exit_code, [tag] {
-    return images::Store(StoreRoot()).Tag(tag->first, tag->second);
-  }));
+  tag_cmd->callback(
+      Report(exit_code, [tag] { return images::Store(StoreRoot()).Tag(tag->first, tag->second); }));
   CLI::App* untag = image->add_subcommand("untag", "Remove a name (the image stays)");
   untag->add_option("name", *reference, "the name")->required();
-  untag->callback(Report(exit_code, [reference] { return images::Store(StoreRoot()).Untag(*reference); }));
+  untag->callback(
+      Report(exit_code, [reference] { return images::Store(StoreRoot()).Untag(*reference); }));
 }
 
 }  // namespace snaprun::orchestrator::cli

@@ -1,10 +1,11 @@
 // `snaprun snapshot DIR`: takes a snapshot of DIR and shows what went in (with --list each
 // path), its size and count, and what each ignore file left out. A progress line on a
 // terminal while hashing; nothing extra when stderr is piped.
-#include <unistd.h>
+#include "orchestrator/snapshot/snapshot.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
@@ -12,7 +13,6 @@
 
 #include "orchestrator/cli/commands.h"
 #include "orchestrator/home/home.h"
-#include "orchestrator/snapshot/snapshot.h"
 
 namespace snaprun::orchestrator::cli {
 namespace {
@@ -85,7 +85,8 @@ void PrintJson(const SnapshotResult& r, const SnapshotFlags& flags) {
   if (flags.list) {
     Poco::JSON::Array paths;
     for (const TreeEntry& e : r.manifest.entries) {
-      if (e.type != EntryType::kDirectory) paths.add(IsValidUtf8(e.path) ? e.path : "(non-UTF-8 name)");
+      if (e.type != EntryType::kDirectory)
+        paths.add(IsValidUtf8(e.path) ? e.path : "(non-UTF-8 name)");
     }
     out.set("paths", paths);
   }

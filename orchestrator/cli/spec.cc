@@ -32,8 +32,9 @@ void RegisterSpecCommands(CLI::App& app, int* exit_code) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* check = spec->add_subcommand("check", "Validate a run spec and print it resolved");
   check->add_option("file", options->file, "The run spec, e.g. run.yaml")->required();
-  check->add_option("--set", options->overrides,
-                    "Override a value before validation: KEY=VALUE, e.g. resources.memory=2GiB")
+  check
+      ->add_option("--set", options->overrides,
+                   "Override a value before validation: KEY=VALUE, e.g. resources.memory=2GiB")
       ->allow_extra_args(false);
   check->add_flag("--json", options->json, "Print the resolved spec as JSON");
   check->callback([options, exit_code] { *exit_code = RunCheck(*options); });

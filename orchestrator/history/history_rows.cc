@@ -11,9 +11,9 @@ using Poco::Data::Keywords::bind;
 using NullableInt = Poco::Nullable<Poco::Int64>;
 using NullableText = Poco::Nullable<std::string>;
 
-const char* kTimeColumns[kRunStateCount] = {
-    "queued_at",    "preparing_at", "running_at",   "harvesting_at", "completed_at",
-    "failed_at",    "canceled_at",  "timed_out_at", "lost_at"};
+const char* kTimeColumns[kRunStateCount] = {"queued_at",     "preparing_at", "running_at",
+                                            "harvesting_at", "completed_at", "failed_at",
+                                            "canceled_at",   "timed_out_at", "lost_at"};
 
 template <typename T>
 NullableInt ToNullable(const std::optional<T>& value) {
@@ -35,7 +35,8 @@ std::vector<std::string> ColumnNames() {
 
 std::string Join(const std::vector<std::string>& parts, bool placeholders) {
   std::string out;
-  for (const std::string& part : parts) out += (out.empty() ? "" : ", ") + (placeholders ? "?" : part);
+  for (const std::string& part : parts)
+    out += (out.empty() ? "" : ", ") + (placeholders ? "?" : part);
   return out;
 }
 
@@ -100,7 +101,8 @@ RunRecord ReadRun(Poco::Data::RecordSet& rows) {
   }
   run.exit_code = OptionalColumn<int>(rows, "exit_code");
   run.signal = OptionalColumn<int>(rows, "signal");
-  run.usage = {OptionalColumn<int64_t>(rows, "wall_ms"), OptionalColumn<int64_t>(rows, "cpu_user_ms"),
+  run.usage = {OptionalColumn<int64_t>(rows, "wall_ms"),
+               OptionalColumn<int64_t>(rows, "cpu_user_ms"),
                OptionalColumn<int64_t>(rows, "cpu_sys_ms"),
                OptionalColumn<int64_t>(rows, "peak_memory_bytes")};
   run.spec_json = TextColumn(rows, "spec_json");
@@ -122,7 +124,8 @@ std::string BindUpdate(Poco::Data::Statement& s, const RunUpdate& u) {
   };
   if (u.state) {
     set("state", bind(std::string(RunStateName(*u.state))));
-    set(kTimeColumns[static_cast<size_t>(*u.state)], bind(static_cast<Poco::Int64>(u.at_ms.value_or(NowMs()))));
+    set(kTimeColumns[static_cast<size_t>(*u.state)],
+        bind(static_cast<Poco::Int64>(u.at_ms.value_or(NowMs()))));
   }
   if (u.exit_code) set("exit_code", bind(*u.exit_code));
   if (u.signal) set("signal", bind(*u.signal));

@@ -60,9 +60,11 @@ int ReadSchemaVersion(Poco::Data::Session& session) {
 bool MigrateHistorySchema(Poco::Data::Session& session, int target) {
   int version = ReadSchemaVersion(session);
   if (version > kHistorySchemaVersion) return false;
-  for (int next = version + 1; next <= target; ++next) ExecuteScript(session, kMigrations[next - 1]);
+  for (int next = version + 1; next <= target; ++next)
+    ExecuteScript(session, kMigrations[next - 1]);
   if (version == 0) {
-    session << "INSERT INTO schema_version (version) VALUES (?)", Poco::Data::Keywords::use(target), now;
+    session << "INSERT INTO schema_version (version) VALUES (?)", Poco::Data::Keywords::use(target),
+        now;
   } else if (target > version) {
     session << "UPDATE schema_version SET version = ?", Poco::Data::Keywords::use(target), now;
   }

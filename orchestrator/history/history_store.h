@@ -20,15 +20,15 @@ namespace snaprun::orchestrator {
 struct ListQuery {
   size_t limit = 50;
   size_t offset = 0;
-  std::string before_id;           // only runs older than this id
-  std::optional<RunState> state;   // only runs in this state
-  std::string name;                // only runs with this exact name
+  std::string before_id;          // only runs older than this id
+  std::optional<RunState> state;  // only runs in this state
+  std::string name;               // only runs with this exact name
 };
 
 // Changes to a run; unset fields are left as they are.
 struct RunUpdate {
-  std::optional<RunState> state;   // validated; stamps the state's time
-  std::optional<int64_t> at_ms;    // when the state was entered; default now
+  std::optional<RunState> state;  // validated; stamps the state's time
+  std::optional<int64_t> at_ms;   // when the state was entered; default now
   std::optional<int> exit_code;
   std::optional<int> signal;
   std::optional<ResourceUsage> usage;

@@ -37,8 +37,8 @@ std::string FormatRunId(uint64_t ms, uint64_t random_high16, uint64_t random_low
   std::string id(kRunIdLength, '0');
   for (int i = 9; i >= 0; --i, ms >>= 5) id[i] = kAlphabet[ms & 31];
   // 80 random bits as 16 characters, low bits last.
-  unsigned __int128 random = (static_cast<unsigned __int128>(random_high16 & 0xFFFF) << 64) |
-                             random_low64;
+  unsigned __int128 random =
+      (static_cast<unsigned __int128>(random_high16 & 0xFFFF) << 64) | random_low64;
   for (int i = 25; i >= 10; --i, random >>= 5) id[i] = kAlphabet[static_cast<size_t>(random & 31)];
   return id;
 }

@@ -5,9 +5,9 @@
 namespace snaprun::orchestrator {
 namespace {
 
-constexpr std::array<const char*, kRunStateCount> kNames = {
-    "queued", "preparing", "running", "harvesting", "completed",
-    "failed", "canceled",  "timed_out", "lost"};
+constexpr std::array<const char*, kRunStateCount> kNames = {"queued",     "preparing", "running",
+                                                            "harvesting", "completed", "failed",
+                                                            "canceled",   "timed_out", "lost"};
 
 }  // namespace
 
@@ -26,15 +26,22 @@ bool CanTransition(RunState from, RunState to) {
   using S = RunState;
   if (IsTerminal(from)) return false;
   switch (to) {
-    case S::kQueued: return false;
-    case S::kPreparing: return from == S::kQueued;
-    case S::kRunning: return from == S::kPreparing;
-    case S::kHarvesting: return from == S::kRunning;
-    case S::kCompleted: return from == S::kHarvesting;
-    case S::kTimedOut: return from != S::kQueued;
+    case S::kQueued:
+      return false;
+    case S::kPreparing:
+      return from == S::kQueued;
+    case S::kRunning:
+      return from == S::kPreparing;
+    case S::kHarvesting:
+      return from == S::kRunning;
+    case S::kCompleted:
+      return from == S::kHarvesting;
+    case S::kTimedOut:
+      return from != S::kQueued;
     case S::kFailed:
     case S::kCanceled:
-    case S::kLost: return true;
+    case S::kLost:
+      return true;
   }
   return false;
 }

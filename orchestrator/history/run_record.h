@@ -60,23 +60,21 @@ struct RunRecord {
   std::string host;
   RunState state = RunState::kQueued;
   std::array<std::optional<int64_t>, kRunStateCount> state_times_ms{};  // by RunState
-  std::optional<int> exit_code;  // when the command exited
-  std::optional<int> signal;     // when it was killed by a signal
+  std::optional<int> exit_code;                                         // when the command exited
+  std::optional<int> signal;  // when it was killed by a signal
   ResourceUsage usage;
   std::string spec_json = "{}";  // the resolved spec (spec_output.h)
   std::string snapshot_digest;   // "sha256:…", empty until known
   std::string image_digest;
   std::string outputs_digest;
-  std::string isolation_json;    // what the sandbox applied, incl. fallbacks taken
+  std::string isolation_json;  // what the sandbox applied, incl. fallbacks taken
   std::optional<int64_t> supervisor_pid;
   // The supervisor's start time in clock ticks since boot (/proc/PID/stat field 22):
   // with the pid it names one process, so a reused pid does not look alive.
   std::optional<uint64_t> supervisor_start_time;
   std::optional<GitProvenance> git;
 
-  std::optional<int64_t> TimeOf(RunState s) const {
-    return state_times_ms[static_cast<size_t>(s)];
-  }
+  std::optional<int64_t> TimeOf(RunState s) const { return state_times_ms[static_cast<size_t>(s)]; }
 };
 
 // Milliseconds since the epoch, now.

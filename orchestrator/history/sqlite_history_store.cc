@@ -68,7 +68,8 @@ std::string PrefixEnd(std::string prefix) {
 
 std::string Lowercase(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return out;
 }
 
@@ -126,18 +127,19 @@ Result<void> SqliteHistoryStore::Guarded(std::string_view what,
       return body();
     } catch (const Poco::Data::SQLite::DBLockedException& e) {
       if (attempt >= kMaxBusyRetries) {
-        return Error(ErrorCode::kSystem, "history " + std::string(what) + ": database stayed busy: " +
-                                             e.displayText());
+        return Error(ErrorCode::kSystem,
+                     "history " + std::string(what) + ": database stayed busy: " + e.displayText());
       }
     } catch (const Poco::Data::SQLite::TableLockedException& e) {
       if (attempt >= kMaxBusyRetries) {
         return Error(ErrorCode::kSystem, "history " + std::string(what) + ": " + e.displayText());
       }
     } catch (const Poco::Data::SQLite::ConstraintViolationException& e) {
-      return Error(ErrorCode::kAlreadyExists, "history " + std::string(what) + ": " + e.displayText());
+      return Error(ErrorCode::kAlreadyExists,
+                   "history " + std::string(what) + ": " + e.displayText());
     } catch (const Poco::Exception& e) {
-      return Error(ErrorCode::kSystem, "history " + std::string(what) + " (" + path_ + "): " +
-                                           e.displayText());
+      return Error(ErrorCode::kSystem,
+                   "history " + std::string(what) + " (" + path_ + "): " + e.displayText());
     }
     ++busy_retries_;
     SleepBeforeRetry(attempt);
@@ -182,7 +184,8 @@ Result<void> SqliteHistoryStore::Update(std::string_view id, const RunUpdate& up
     select << "SELECT state FROM runs WHERE id = ?", bind(std::string(id)), now;
     Poco::Data::RecordSet rows(select);
     if (rows.rowCount() == 0) return NotFound(id);
-    RunState current = ParseRunState(rows.value(0, 0).convert<std::string>()).value_or(RunState::kLost);
+    RunState current =
+        ParseRunState(rows.value(0, 0).convert<std::string>()).value_or(RunState::kLost);
     if (update.state) SNAPRUN_TRY(CheckTransition(id, current, *update.state));
     Poco::Data::Statement change(session_);
     std::string sets = BindUpdate(change, update);
@@ -220,8 +223,10 @@ Result<std::vector<RunRecord>> SqliteHistoryStore::List(const ListQuery& query) 
     if (query.state) add("state = ?", RunStateName(*query.state));
     if (!query.name.empty()) add("name = ?", query.name);
     if (!query.before_id.empty()) add("id < ?", Lowercase(query.before_id));
-    select << "SELECT " + RunColumns() + " FROM runs" + where + " ORDER BY id DESC LIMIT ? OFFSET ?";
-    select, bind(static_cast<Poco::Int64>(query.limit)), bind(static_cast<Poco::Int64>(query.offset));
+    select << "SELECT " + RunColumns() + " FROM runs" + where +
+                  " ORDER BY id DESC LIMIT ? OFFSET ?";
+    select, bind(static_cast<Poco::Int64>(query.limit)),
+        bind(static_cast<Poco::Int64>(query.offset));
     select.execute();
     Poco::Data::RecordSet rows(select);
     for (bool more = rows.moveFirst(); more; more = rows.moveNext()) runs.push_back(ReadRun(rows));
@@ -233,8 +238,8 @@ Result<std::vector<RunRecord>> SqliteHistoryStore::List(const ListQuery& query) 
 Result<std::string> SqliteHistoryStore::ResolveId(std::string_view reference) {
   bool last = reference == "last";
   if (!last && !IsRunIdPrefix(reference)) {
-    return Error(ErrorCode::kInvalidInput, "\"" + std::string(reference) +
-                                               "\" is not a run id, an id prefix or \"last\"");
+    return Error(ErrorCode::kInvalidInput,
+                 "\"" + std::string(reference) + "\" is not a run id, an id prefix or \"last\"");
   }
   std::string prefix = Lowercase(reference);
   std::vector<std::string> ids;
@@ -245,8 +250,8 @@ Result<std::string> SqliteHistoryStore::ResolveId(std::string_view reference) {
       select << "SELECT id FROM runs ORDER BY id DESC LIMIT 1";
     } else {
       // A range on the primary key, not LIKE: the index answers it without a scan.
-      select << "SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
-          bind(prefix), bind(PrefixEnd(prefix));
+      select << "SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", bind(prefix),
+          bind(PrefixEnd(prefix));
     }
     select.execute();
     Poco::Data::RecordSet rows(select);
@@ -261,7 +266,8 @@ Result<std::string> SqliteHistoryStore::ResolveId(std::string_view reference) {
   }
   if (ids.size() > 1) {
     return Error(ErrorCode::kInvalidInput, "run id prefix \"" + prefix + "\" is ambiguous (" +
-                                               ids[0] + ", " + ids[1] + ", …); give more characters");
+                                               ids[0] + ", " + ids[1] +
+                                               ", …); give more characters");
   }
   return ids[0];
 }

@@ -67,8 +67,7 @@ bool PatternMatches(const IgnorePattern& pattern, std::string_view dir, std::str
   if (!pattern.anchored) return WildMatch(pattern.glob, BaseName(path), WildFlags::kPlain);
   std::string_view relative = path;
   if (!dir.empty()) {
-    if (path.size() <= dir.size() || path.substr(0, dir.size()) != dir ||
-        path[dir.size()] != '/') {
+    if (path.size() <= dir.size() || path.substr(0, dir.size()) != dir || path[dir.size()] != '/') {
       return false;
     }
     relative = path.substr(dir.size() + 1);

@@ -22,14 +22,14 @@ std::vector<Sized> Largest(std::vector<Sized> all) {
   return all;
 }
 
-// Every directory's recursive size of included files ("" = the root, left out).
-std::vector<Sized> DirectorySizes(const std::vector<TreeEntry>& entries) {
+// Every directory's recursive total of included files, in bytes or (BY_COUNT) in files.
+std::vector<Sized> DirectoryTotals(const std::vector<TreeEntry>& entries, bool by_count) {
   std::map<std::string, uint64_t> sizes;
   for (const TreeEntry& e : entries) {
-    if (e.type != EntryType::kFile) continue;
+    if (e.type == EntryType::kDirectory) continue;
     for (size_t slash = e.path.find('/'); slash != std::string::npos;
          slash = e.path.find('/', slash + 1)) {
-      sizes[e.path.substr(0, slash)] += e.size;
+      sizes[e.path.substr(0, slash)] += by_count ? 1 : e.size;
     }
   }
   std::vector<Sized> out;
@@ -37,10 +37,11 @@ std::vector<Sized> DirectorySizes(const std::vector<TreeEntry>& entries) {
   return out;
 }
 
-std::string Listing(const std::string& title, const std::vector<Sized>& items) {
+std::string Listing(const std::string& title, const std::vector<Sized>& items,
+                    bool by_count = false) {
   std::string out = title + ":\n";
   for (const Sized& item : items) {
-    std::string size = FormatSize(item.bytes);
+    std::string size = by_count ? std::to_string(item.bytes) + " files" : FormatSize(item.bytes);
     out += "  " + std::string(size.size() < 10 ? 10 - size.size() : 0, ' ') + size + "  " +
            item.path + "\n";
   }
@@ -61,10 +62,11 @@ std::string Advice(const std::string& dir, const std::vector<Sized>& files,
     if (!covered && file.bytes > 0 && lines.size() < 4) lines.push_back(file.path);
   }
   for (const std::string& line : lines) out += "  /" + line + "\n";
-  out += size_limit ? "Or raise the limit: set SNAPSHOT_MAX_SIZE_BYTES (bytes), or snapshot.max_size "
-                     "in the run spec (an operator policy may cap it)."
-                   : "Or raise the limit: snapshot.max_files in the run spec (an operator "
-                     "policy may cap it).";
+  out += size_limit
+             ? "Or raise the limit: set SNAPSHOT_MAX_SIZE_BYTES (bytes), or snapshot.max_size "
+               "in the run spec (an operator policy may cap it)."
+             : "Or raise the limit: snapshot.max_files in the run spec (an operator "
+               "policy may cap it).";
   return out;
 }
 
@@ -77,8 +79,8 @@ Result<SnapshotLimits> ApplyLimitEnvironment(SnapshotLimits limits) {
   errno = 0;
   unsigned long long parsed = std::strtoull(value, &end, 10);
   if (errno != 0 || *end != '\0' || parsed == 0 || value[0] == '-') {
-    return Error(ErrorCode::kInvalidInput,
-                 std::string("SNAPSHOT_MAX_SIZE_BYTES=") + value + ": not a positive number of bytes");
+    return Error(ErrorCode::kInvalidInput, std::string("SNAPSHOT_MAX_SIZE_BYTES=") + value +
+                                               ": not a positive number of bytes");
   }
   limits.max_bytes = parsed;
   return limits;
@@ -125,11 +127,14 @@ Result<void> CheckLimits(const std::string& dir, const std::vector<TreeEntry>& e
     return Ok();
   }
   std::vector<Sized> largest_files = Largest(std::move(file_sizes));
-  std::vector<Sized> largest_dirs = Largest(DirectorySizes(entries));
+  std::vector<Sized> largest_dirs = Largest(DirectoryTotals(entries, !size_limit));
   std::string message = "While attempting to take snapshot of " + dir + "\n" + headline + "\n" +
                         "The snapshot has " + std::to_string(files) + " files, " +
                         FormatMegabytes(bytes) + ".\n" + Listing("Largest files", largest_files);
-  if (!largest_dirs.empty()) message += Listing("Largest directories", largest_dirs);
+  if (!largest_dirs.empty()) {
+    message += size_limit ? Listing("Largest directories", largest_dirs)
+                          : Listing("Directories with the most files", largest_dirs, true);
+  }
   message += Advice(dir, largest_files, largest_dirs, size_limit);
   return Error(ErrorCode::kLimitExceeded, message);
 }

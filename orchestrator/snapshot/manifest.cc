@@ -16,9 +16,12 @@ constexpr int kManifestVersion = 1;
 
 const char* TypeName(EntryType type) {
   switch (type) {
-    case EntryType::kFile: return "file";
-    case EntryType::kDirectory: return "dir";
-    case EntryType::kSymlink: return "symlink";
+    case EntryType::kFile:
+      return "file";
+    case EntryType::kDirectory:
+      return "dir";
+    case EntryType::kSymlink:
+      return "symlink";
   }
   return "file";
 }
@@ -74,10 +77,14 @@ bool IsValidUtf8(std::string_view text) {
     auto c = static_cast<unsigned char>(text[i]);
     size_t extra = 0;
     if (c >= 0x80) {
-      if ((c >> 5) == 6) extra = 1;
-      else if ((c >> 4) == 14) extra = 2;
-      else if ((c >> 3) == 30) extra = 3;
-      else return false;
+      if ((c >> 5) == 6)
+        extra = 1;
+      else if ((c >> 4) == 14)
+        extra = 2;
+      else if ((c >> 3) == 30)
+        extra = 3;
+      else
+        return false;
     }
     if (i + extra >= text.size()) return false;
     uint32_t code = extra == 0 ? c : c & (0x3Fu >> extra);
@@ -191,7 +198,8 @@ Result<Manifest> ManifestFromJson(const std::string& text, const std::string& so
     auto array = root->getArray("entries");
     if (!array) return Error(ErrorCode::kCorrupt, source + ": no \"entries\"");
     for (size_t i = 0; i < array->size(); ++i) {
-      entries.push_back(SNAPRUN_TRY(EntryFromJson(array->getObject(static_cast<unsigned>(i)), source)));
+      entries.push_back(
+          SNAPRUN_TRY(EntryFromJson(array->getObject(static_cast<unsigned>(i)), source)));
     }
   } catch (const std::exception& e) {
     return Error(ErrorCode::kCorrupt, source + ": not a snapshot manifest: " + e.what());

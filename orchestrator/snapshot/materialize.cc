@@ -18,7 +18,8 @@ namespace {
 Result<void> CopyContent(int from, int to, const std::string& shown) {
   if (::ioctl(to, FICLONE, from) == 0) return Ok();  // reflink: shares blocks, no copy
   for (;;) {
-    ssize_t n = RetryOnEintr([&] { return ::copy_file_range(from, nullptr, to, nullptr, 1 << 30, 0); });
+    ssize_t n =
+        RetryOnEintr([&] { return ::copy_file_range(from, nullptr, to, nullptr, 1 << 30, 0); });
     if (n < 0) return Error::FromErrno("copy", shown);
     if (n == 0) return Ok();
   }
@@ -36,7 +37,8 @@ Result<void> PlaceFile(const ObjectStore& store, const TreeEntry& entry, int par
   }
   UniqueFd from(::open(object.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!from) return Error::FromErrno("open", object);
-  UniqueFd to(::openat(parent, leaf.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  UniqueFd to(
+      ::openat(parent, leaf.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!to) return Error::FromErrno("create", shown);
   SNAPRUN_TRY(CopyContent(from.get(), to.get(), shown));
   if (::fchmod(to.get(), executable ? 0555 : 0444) != 0) return Error::FromErrno("chmod", shown);
@@ -77,9 +79,11 @@ Result<void> SealDirectories(int root, const std::string& root_shown, const Mani
   return Ok();
 }
 
-Result<void> BuildTree(const ObjectStore& store, const Manifest& manifest, const std::string& temp) {
+Result<void> BuildTree(const ObjectStore& store, const Manifest& manifest,
+                       const std::string& temp) {
   UniqueFd root = SNAPRUN_TRY(OpenDirectory(temp));
-  for (const TreeEntry& entry : manifest.entries) SNAPRUN_TRY(PlaceEntry(store, root.get(), temp, entry));
+  for (const TreeEntry& entry : manifest.entries)
+    SNAPRUN_TRY(PlaceEntry(store, root.get(), temp, entry));
   return SealDirectories(root.get(), temp, manifest);
 }
 

@@ -20,7 +20,7 @@ namespace snaprun::orchestrator {
 struct SnapshotOptions {
   bool measure_excluded = false;  // report bytes inside excluded directories (slower)
   bool use_stat_cache = true;
-  unsigned threads = 0;           // hashing threads; 0 = one per core
+  unsigned threads = 0;  // hashing threads; 0 = one per core
   ProgressCallback progress;
 };
 

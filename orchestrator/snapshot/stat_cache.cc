@@ -13,8 +13,8 @@ constexpr char kHeader[] = "snaprun-stat-cache-v1";
 }  // namespace
 
 std::string StatCache::Key(const TreeEntry& e) {
-  return std::to_string(e.dev) + ' ' + std::to_string(e.ino) + ' ' + std::to_string(e.size) +
-         ' ' + std::to_string(e.mtime_ns) + ' ' + std::to_string(e.ctime_ns);
+  return std::to_string(e.dev) + ' ' + std::to_string(e.ino) + ' ' + std::to_string(e.size) + ' ' +
+         std::to_string(e.mtime_ns) + ' ' + std::to_string(e.ctime_ns);
 }
 
 StatCache StatCache::Load(const std::string& path) {

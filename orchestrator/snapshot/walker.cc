@@ -62,7 +62,8 @@ Result<std::string> ReadAll(int fd, const std::string& shown) {
 
 class Walker {
  public:
-  Walker(std::string shown, const WalkOptions& options) : shown_(std::move(shown)), options_(options) {}
+  Walker(std::string shown, const WalkOptions& options)
+      : shown_(std::move(shown)), options_(options) {}
   Result<void> WalkDirectory(int dir_fd, const std::string& rel);
   WalkResult TakeResult();
 
@@ -74,7 +75,9 @@ class Walker {
   Result<void> CountExcluded(int dir_fd, const std::string& path, const DirChild& child,
                              bool is_dir, const IgnoreDecision& decision);
   Result<void> MeasureDirectory(int dir_fd, const std::string& path, ExcludedSummary& into);
-  std::string Shown(const std::string& rel) const { return rel.empty() ? shown_ : shown_ + "/" + rel; }
+  std::string Shown(const std::string& rel) const {
+    return rel.empty() ? shown_ : shown_ + "/" + rel;
+  }
 
   std::string shown_;
   WalkOptions options_;
@@ -190,8 +193,8 @@ Result<void> Walker::CountExcluded(int dir_fd, const std::string& path, const Di
   if (is_dir) {
     ++summary.dirs;
     if (!options_.measure_excluded) return Ok();
-    UniqueFd sub(::openat(dir_fd, child.name.c_str(),
-                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    UniqueFd sub(
+        ::openat(dir_fd, child.name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!sub) return Error::FromErrno("open directory", Shown(path));
     return MeasureDirectory(sub.get(), path, summary);
   }
@@ -211,8 +214,8 @@ Result<void> Walker::MeasureDirectory(int dir_fd, const std::string& path, Exclu
     struct stat st;
     if (::fstatat(dir_fd, child.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (S_ISDIR(st.st_mode)) {
-      UniqueFd sub(::openat(dir_fd, child.name.c_str(),
-                            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      UniqueFd sub(
+          ::openat(dir_fd, child.name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
       if (sub) SNAPRUN_TRY(MeasureDirectory(sub.get(), Join(path, child.name), into));
       continue;
     }

@@ -89,8 +89,7 @@ Outcome Matcher::MatchClass(const unsigned char*& p, unsigned char t) {
 
 // P is at the first '*'. Either decides the whole match (returns it, CONSUMED = false) or
 // leaves P/T so the main loop continues (CONSUMED = true).
-Outcome Matcher::MatchStar(const unsigned char*& p, const unsigned char*& t,
-                           bool& consumed) const {
+Outcome Matcher::MatchStar(const unsigned char*& p, const unsigned char*& t, bool& consumed) const {
   consumed = false;
   const unsigned char* first = p;
   while (p[1] == '*') ++p;

@@ -68,7 +68,8 @@ Result<void> ApplyOverride(SpecNode& root, const std::string& assignment) {
   std::string walked;
   for (const std::string& part : path) {
     if (part.empty()) {
-      return Error(ErrorCode::kInvalidInput, "empty key component in \"" + assignment.substr(0, equals) + "\"")
+      return Error(ErrorCode::kInvalidInput,
+                   "empty key component in \"" + assignment.substr(0, equals) + "\"")
           .At(at);
     }
     if (node->kind == SpecNode::Kind::kNull) {

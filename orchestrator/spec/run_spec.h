@@ -21,20 +21,20 @@ enum class DatastoreMode { kReadOnly, kReadWrite };
 
 // A host data directory granted by the operator policy, mounted inside the sandbox.
 struct DatastoreRequest {
-  std::string name;                          // policy datastore name, [A-Za-z0-9._-] ≤ 64
-  std::string path;                          // mount path inside; default /data/NAME
+  std::string name;                               // policy datastore name, [A-Za-z0-9._-] ≤ 64
+  std::string path;                               // mount path inside; default /data/NAME
   DatastoreMode mode = DatastoreMode::kReadOnly;  // `ro` (default) or `rw`
 };
 
 // Resource requests; each is bounded (see the k*Max constants) and > 0.
 struct ResourceRequest {
-  std::optional<double> cpus;                 // CPUs (fractions allowed): cgroup cpu.max
-  std::optional<uint64_t> memory_bytes;       // memory.max; sizes accept units (units.h)
-  std::optional<uint64_t> pids;               // pids.max
-  std::optional<uint64_t> scratch_bytes;      // size of /workspace's writable layer
-  std::optional<uint64_t> tmp_bytes;          // size of the /tmp tmpfs
+  std::optional<double> cpus;                        // CPUs (fractions allowed): cgroup cpu.max
+  std::optional<uint64_t> memory_bytes;              // memory.max; sizes accept units (units.h)
+  std::optional<uint64_t> pids;                      // pids.max
+  std::optional<uint64_t> scratch_bytes;             // size of /workspace's writable layer
+  std::optional<uint64_t> tmp_bytes;                 // size of the /tmp tmpfs
   std::optional<std::chrono::milliseconds> timeout;  // wall time, then `timed_out`
-  std::optional<uint64_t> nofile;             // RLIMIT_NOFILE
+  std::optional<uint64_t> nofile;                    // RLIMIT_NOFILE
 };
 
 // Snapshot limits; unset means SNAPSHOT_MAX_SIZE_BYTES or 300 MB, and 2000 files.
@@ -73,7 +73,7 @@ struct RunSpec {
 inline constexpr size_t kMaxNameLength = 128;
 inline constexpr double kMaxCpus = 4096;
 inline constexpr uint64_t kMaxSizeBytes = uint64_t{1} << 50;  // 1 PiB
-inline constexpr uint64_t kMaxPids = 4194304;                   // kernel PID_MAX_LIMIT
+inline constexpr uint64_t kMaxPids = 4194304;                 // kernel PID_MAX_LIMIT
 inline constexpr uint64_t kMaxNofile = uint64_t{1} << 24;
 inline constexpr uint64_t kMaxSnapshotFiles = 10000000;
 inline constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24 * 30);

@@ -48,7 +48,7 @@ bool IsScalarOf(const SpecNode& node, Type type) {
 std::optional<uint64_t> IntegerValue(const std::string& text) {
   if (!text.empty() && text[0] == '-') {
     return text.find_first_not_of("-0") == std::string::npos ? std::optional<uint64_t>(0)
-                                                              : std::nullopt;
+                                                             : std::nullopt;
   }
   std::string_view digits = text;
   if (!digits.empty() && digits[0] == '+') digits.remove_prefix(1);
@@ -60,17 +60,18 @@ std::optional<uint64_t> IntegerValue(const std::string& text) {
   constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
   uint64_t value = 0;
   for (char c : digits) {
-    uint64_t digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
+    uint64_t digit =
+        std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
     value = value > (kMax - digit) / base ? kMax : value * base + digit;
   }
   return value;
 }
 
-Error OutOfRange(const SpecNode& node, std::string_view path, std::string_view shown,
-                 uint64_t min, uint64_t max, std::string (*format)(uint64_t)) {
-  return NodeError(node, path,
-                   std::string(shown) + " is out of range; expected " + format(min) + " to " +
-                       format(max));
+Error OutOfRange(const SpecNode& node, std::string_view path, std::string_view shown, uint64_t min,
+                 uint64_t max, std::string (*format)(uint64_t)) {
+  return NodeError(
+      node, path,
+      std::string(shown) + " is out of range; expected " + format(min) + " to " + format(max));
 }
 
 std::string Plain(uint64_t value) { return std::to_string(value); }
@@ -213,9 +214,9 @@ Result<std::chrono::milliseconds> ReadDuration(const SpecNode& node, std::string
   Result<std::chrono::milliseconds> duration = ParseDuration(node.text);
   if (!duration) return NodeError(node, path, duration.error().message());
   if (duration->count() <= 0 || *duration > max) {
-    return NodeError(node, path,
-                     node.text + " is out of range; expected more than 0s and at most " +
-                         FormatDuration(max));
+    return NodeError(
+        node, path,
+        node.text + " is out of range; expected more than 0s and at most " + FormatDuration(max));
   }
   return *duration;
 }

@@ -39,7 +39,8 @@ Result<void> CheckSpecBytes(std::string_view text, const std::string& label) {
     char c = text[i];
     size_t length = Utf8SequenceLength(text, i);
     if (length == 0) {
-      return ByteError(label, line, column, "invalid UTF-8 byte sequence; a spec must be UTF-8 text");
+      return ByteError(label, line, column,
+                       "invalid UTF-8 byte sequence; a spec must be UTF-8 text");
     }
     if (c == '\0') return ByteError(label, line, column, "NUL byte; a spec must be text");
     if (c == '\t' && in_indent) {

@@ -59,18 +59,26 @@ SpecNode::ScalarType SpecNode::Resolve() const {
 
 std::string SpecNode::Describe() const {
   switch (kind) {
-    case Kind::kNull: return "nothing (null)";
-    case Kind::kSequence: return "a list";
-    case Kind::kMap: return "a mapping";
-    case Kind::kScalar: break;
+    case Kind::kNull:
+      return "nothing (null)";
+    case Kind::kSequence:
+      return "a list";
+    case Kind::kMap:
+      return "a mapping";
+    case Kind::kScalar:
+      break;
   }
   switch (Resolve()) {
     case ScalarType::kString:
       return "the string \"" + (text.size() > 60 ? text.substr(0, 57) + "..." : text) + "\"";
-    case ScalarType::kInteger: return "the integer " + text;
-    case ScalarType::kFloat: return "the number " + text;
-    case ScalarType::kBool: return "the boolean " + text;
-    case ScalarType::kNull: return "nothing (null)";
+    case ScalarType::kInteger:
+      return "the integer " + text;
+    case ScalarType::kFloat:
+      return "the number " + text;
+    case ScalarType::kBool:
+      return "the boolean " + text;
+    case ScalarType::kNull:
+      return "nothing (null)";
   }
   return "a value";
 }

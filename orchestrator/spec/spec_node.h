@@ -19,9 +19,9 @@ struct SpecNode {
 
   Kind kind = Kind::kNull;
   SourcePosition position;
-  std::string text;     // scalar value
-  bool quoted = false;  // quoted or block scalar
-  std::vector<SpecNode> items;                          // kSequence
+  std::string text;                                    // scalar value
+  bool quoted = false;                                 // quoted or block scalar
+  std::vector<SpecNode> items;                         // kSequence
   std::vector<std::pair<SpecNode, SpecNode>> entries;  // kMap, in document order
 
   ScalarType Resolve() const;

@@ -54,7 +54,8 @@ std::string DatastorePathProblem(std::string_view path) {
   }
   for (std::string_view reserved : kReservedMounts) {
     if (path == reserved || path.starts_with(std::string(reserved) + "/")) {
-      return "must not be at or below " + std::string(reserved) + ", which the sandbox mounts itself";
+      return "must not be at or below " + std::string(reserved) +
+             ", which the sandbox mounts itself";
     }
   }
   return "";
@@ -72,16 +73,19 @@ Result<DatastoreRequest> DecodeDatastore(const SpecNode& node, const std::string
   store.name = SNAPRUN_TRY(ReadString(name, at + ".name"));
   if (!IsSimpleName(store.name, 64) || !IsAlnum(store.name[0])) {
     return NodeError(name, at + ".name",
-                     "\"" + store.name + "\" is not a datastore name; expected 1 to 64 characters of "
-                     "[A-Za-z0-9._-] starting with a letter or digit");
+                     "\"" + store.name +
+                         "\" is not a datastore name; expected 1 to 64 characters of "
+                         "[A-Za-z0-9._-] starting with a letter or digit");
   }
   store.path = "/data/" + store.name;
   if (const SpecNode* path = node.Find("path")) {
     store.path = SNAPRUN_TRY(ReadString(*path, at + ".path"));
     std::string problem = DatastorePathProblem(store.path);
-    if (!problem.empty()) return NodeError(*path, at + ".path", "\"" + store.path + "\" " + problem);
+    if (!problem.empty())
+      return NodeError(*path, at + ".path", "\"" + store.path + "\" " + problem);
   }
-  if (const SpecNode* mode = node.Find("mode")) store.mode = SNAPRUN_TRY(DecodeMode(*mode, at + ".mode"));
+  if (const SpecNode* mode = node.Find("mode"))
+    store.mode = SNAPRUN_TRY(DecodeMode(*mode, at + ".mode"));
   return store;
 }
 
@@ -123,7 +127,8 @@ bool IsImageReference(std::string_view text) {
   // "sha256:abc" is a mistyped digest, not an image called sha256 with tag abc.
   if (text.starts_with("sha256:")) return IsDigest(text);
   size_t at = text.find('@');
-  if (at != std::string_view::npos) return IsImageName(text.substr(0, at)) && IsDigest(text.substr(at + 1));
+  if (at != std::string_view::npos)
+    return IsImageName(text.substr(0, at)) && IsDigest(text.substr(at + 1));
   size_t colon = text.rfind(':');
   if (colon != std::string_view::npos && text.find('/', colon) == std::string_view::npos) {
     return IsImageName(text.substr(0, colon)) && IsTag(text.substr(colon + 1));
@@ -146,8 +151,9 @@ Result<std::map<std::string, std::string>> DecodeEnv(const SpecNode& node) {
   std::map<std::string, std::string> env;
   for (const auto& [key, value] : node.entries) {
     if (!IsEnvName(key.text)) {
-      return NodeError(key, "env",
-                       "'" + key.text + "' is not a valid variable name; expected [A-Za-z_][A-Za-z0-9_]*");
+      return NodeError(
+          key, "env",
+          "'" + key.text + "' is not a valid variable name; expected [A-Za-z_][A-Za-z0-9_]*");
     }
     std::string path = JoinPath("env", key.text);
     env[key.text] = SNAPRUN_TRY(ReadScalarText(value, path));
@@ -176,11 +182,13 @@ Result<ResourceRequest> DecodeResources(const SpecNode& node) {
 
 Result<std::vector<DatastoreRequest>> DecodeDatastores(const SpecNode& node) {
   if (node.kind != SpecNode::Kind::kSequence) {
-    return NodeError(node, "datastores", "expected a list of {name, path, mode}, got " + node.Describe());
+    return NodeError(node, "datastores",
+                     "expected a list of {name, path, mode}, got " + node.Describe());
   }
   std::vector<DatastoreRequest> stores;
   for (size_t i = 0; i < node.items.size(); ++i) {
-    stores.push_back(SNAPRUN_TRY(DecodeDatastore(node.items[i], "datastores[" + std::to_string(i) + "]")));
+    stores.push_back(
+        SNAPRUN_TRY(DecodeDatastore(node.items[i], "datastores[" + std::to_string(i) + "]")));
   }
   SNAPRUN_TRY(CheckDistinct(stores, node));
   return stores;

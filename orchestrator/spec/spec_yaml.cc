@@ -11,8 +11,8 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
-#include <cstring>
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -72,7 +72,8 @@ class TreeBuilder : public YAML::EventHandler {
   std::optional<SpecNode> TakeRoot() { return std::move(root_); }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
-    if (++documents_ > 1) Fail(mark, "a run spec is a single YAML document; a second one starts here");
+    if (++documents_ > 1)
+      Fail(mark, "a run spec is a single YAML document; a second one starts here");
   }
   void OnDocumentEnd() override {}
 
@@ -149,8 +150,8 @@ class TreeBuilder : public YAML::EventHandler {
             SpecNode::Kind kind) {
     CheckTag(mark, tag);
     if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
-      Fail(mark, "lists and mappings nest deeper than " + std::to_string(limits_.max_depth) +
-                     " levels");
+      Fail(mark,
+           "lists and mappings nest deeper than " + std::to_string(limits_.max_depth) + " levels");
     }
     stack_.push_back(Frame{MakeNode(mark, kind), anchor, std::nullopt});
   }
@@ -185,15 +186,15 @@ class TreeBuilder : public YAML::EventHandler {
   // so they are refused here, where both positions are known.
   void AcceptKey(Frame& map, SpecNode key) {
     if (key.kind != SpecNode::Kind::kScalar) {
-      throw BuildAbort{NodeError(key, "", "a mapping key must be a plain string, not " +
-                                              key.Describe())};
+      throw BuildAbort{
+          NodeError(key, "", "a mapping key must be a plain string, not " + key.Describe())};
     }
     for (const auto& [existing, value] : map.node.entries) {
       if (existing.text != key.text) continue;
-      throw BuildAbort{NodeError(key, "", "duplicate key '" + key.text + "' (first at line " +
-                                              std::to_string(existing.position.line) +
-                                              ", column " +
-                                              std::to_string(existing.position.column) + ")")};
+      throw BuildAbort{NodeError(key, "",
+                                 "duplicate key '" + key.text + "' (first at line " +
+                                     std::to_string(existing.position.line) + ", column " +
+                                     std::to_string(existing.position.column) + ")")};
     }
     map.pending_key = std::move(key);
   }
@@ -217,8 +218,8 @@ std::string ParserMessage(const YAML::Exception& e) {
 // A spec that cannot be read is the user's input problem (exit 2), not a system fault.
 Error CannotRead(const std::string& path) {
   int saved = errno;
-  return Error(ErrorCode::kInvalidInput, std::string("cannot read the spec: ") + std::strerror(saved),
-               saved)
+  return Error(ErrorCode::kInvalidInput,
+               std::string("cannot read the spec: ") + std::strerror(saved), saved)
       .At({path, 0, 0});
 }
 
@@ -227,9 +228,9 @@ Error CannotRead(const std::string& path) {
 Result<SpecNode> ParseSpecYaml(std::string_view text, const std::string& label,
                                const YamlLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return Error(ErrorCode::kInvalidInput,
-                 "spec is " + std::to_string(text.size()) + " bytes; the limit is " +
-                     std::to_string(limits.max_bytes) + " bytes")
+    return Error(ErrorCode::kInvalidInput, "spec is " + std::to_string(text.size()) +
+                                               " bytes; the limit is " +
+                                               std::to_string(limits.max_bytes) + " bytes")
         .At({label, 0, 0});
   }
   SNAPRUN_TRY(CheckSpecBytes(text, label));
@@ -265,9 +266,9 @@ Result<SpecNode> LoadSpecYamlFile(const std::string& path, const YamlLimits& lim
   }
   // A regular file's size is known: refuse an oversized one without reading it.
   if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > limits.max_bytes) {
-    return Error(ErrorCode::kInvalidInput,
-                 "spec is " + std::to_string(st.st_size) + " bytes; the limit is " +
-                     std::to_string(limits.max_bytes) + " bytes")
+    return Error(ErrorCode::kInvalidInput, "spec is " + std::to_string(st.st_size) +
+                                               " bytes; the limit is " +
+                                               std::to_string(limits.max_bytes) + " bytes")
         .At({path, 0, 0});
   }
   std::string text;

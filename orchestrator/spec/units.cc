@@ -17,12 +17,25 @@ struct Unit {
 
 constexpr uint64_t kKi = 1024;
 constexpr std::array<Unit, 12> kSizeUnits = {{
-    {"B", 1}, {"kB", 1000}, {"KB", 1000}, {"MB", 1000000}, {"GB", 1000000000},
-    {"TB", 1000000000000}, {"PB", 1000000000000000}, {"KiB", kKi}, {"MiB", kKi * kKi},
-    {"GiB", kKi * kKi * kKi}, {"TiB", kKi * kKi * kKi * kKi}, {"PiB", kKi * kKi * kKi * kKi * kKi},
+    {"B", 1},
+    {"kB", 1000},
+    {"KB", 1000},
+    {"MB", 1000000},
+    {"GB", 1000000000},
+    {"TB", 1000000000000},
+    {"PB", 1000000000000000},
+    {"KiB", kKi},
+    {"MiB", kKi* kKi},
+    {"GiB", kKi* kKi* kKi},
+    {"TiB", kKi* kKi* kKi* kKi},
+    {"PiB", kKi* kKi* kKi* kKi* kKi},
 }};
 constexpr std::array<Unit, 5> kDurationUnits = {{
-    {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000},
+    {"ms", 1},
+    {"s", 1000},
+    {"m", 60000},
+    {"h", 3600000},
+    {"d", 86400000},
 }};
 
 // A decimal NUMBER as mantissa / 10^decimals; advances POS past it.

@@ -52,8 +52,8 @@ Result<UniqueFd> OpenParentBeneath(int dir_fd, const std::string& rel, const std
     if (parts[i] == ".." || parts[i] == ".") {
       return Error(ErrorCode::kInvalidInput, "path " + rel + " leaves " + shown);
     }
-    current = SNAPRUN_TRY(OpenAt(current.get(), parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
-                                 shown + "/" + rel));
+    current = SNAPRUN_TRY(
+        OpenAt(current.get(), parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW, shown + "/" + rel));
   }
   return current;
 }
@@ -77,7 +77,8 @@ Result<UniqueFd> OpenBeneath(int dir_fd, const std::string& rel, int flags,
   UniqueFd fast(OpenAt2Beneath(dir_fd, rel, flags));
   if (fast) return fast;
   if (errno == ENOENT) {
-    return Error(ErrorCode::kNotFound, Error::FromErrno("open", shown + "/" + rel).message(), ENOENT);
+    return Error(ErrorCode::kNotFound, Error::FromErrno("open", shown + "/" + rel).message(),
+                 ENOENT);
   }
   if (errno != ENOSYS && errno != ENAMETOOLONG && errno != EXDEV && errno != ELOOP &&
       errno != EAGAIN) {
@@ -93,7 +94,8 @@ Result<UniqueFd> OpenBeneath(int dir_fd, const std::string& rel, int flags,
 }
 
 Result<UniqueFd> OpenDirectory(const std::string& dir) {
-  UniqueFd fd(RetryOnEintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); }));
+  UniqueFd fd(
+      RetryOnEintr([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); }));
   if (!fd) {
     Error e = Error::FromErrno("open directory", dir);
     if (e.sys_errno() == ENOENT) return Error(ErrorCode::kNotFound, e.message(), ENOENT);

@@ -14,7 +14,8 @@ namespace snaprun::orchestrator {
 
 // Opens REL ("a/b/c", relative, no "." or "..") beneath DIR_FD with FLAGS | O_NOFOLLOW |
 // O_CLOEXEC; every intermediate component must be a real directory. Errors name SHOWN/REL.
-Result<UniqueFd> OpenBeneath(int dir_fd, const std::string& rel, int flags, const std::string& shown);
+Result<UniqueFd> OpenBeneath(int dir_fd, const std::string& rel, int flags,
+                             const std::string& shown);
 
 // Opens the directory holding REL's last component (see LastComponent).
 Result<UniqueFd> OpenParentBeneath(int dir_fd, const std::string& rel, const std::string& shown);

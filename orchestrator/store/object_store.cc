@@ -1,5 +1,6 @@
 #include "orchestrator/store/object_store.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
 
 #include "orchestrator/store/fs_at.h"
 #include "sandbox/base/syscall.h"
@@ -47,8 +49,8 @@ Result<std::string> HashFd(int fd, const std::string& path, std::string* content
     hash.Update(buf.data(), static_cast<size_t>(n));
     if (content != nullptr) {
       if (content->size() + static_cast<size_t>(n) > max_bytes) {
-        return Error(ErrorCode::kLimitExceeded, path + ": larger than " +
-                                                    std::to_string(max_bytes) + " bytes");
+        return Error(ErrorCode::kLimitExceeded,
+                     path + ": larger than " + std::to_string(max_bytes) + " bytes");
       }
       content->append(buf.data(), static_cast<size_t>(n));
     }
@@ -69,7 +71,24 @@ bool IsSha256Hex(std::string_view digest) {
 Result<ObjectStore> ObjectStore::Open(const std::string& home) {
   SNAPRUN_TRY(MakeDirectories(home + "/objects/sha256", 0755));
   SNAPRUN_TRY(MakeDirectories(home + "/objects/tmp", 0755));
-  return ObjectStore(home);
+  ObjectStore store(home);
+  store.RemoveStaleTemps();
+  return store;
+}
+
+// Temp files a crash left behind; a live writer's temp is never a day old.
+void ObjectStore::RemoveStaleTemps() const {
+  DIR* dir = ::opendir(TempDir().c_str());
+  if (dir == nullptr) return;
+  time_t cutoff = ::time(nullptr) - kStaleTempSeconds;
+  while (dirent* d = ::readdir(dir)) {
+    struct stat st;
+    if (d->d_name[0] == '.' || ::fstatat(::dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      continue;
+    }
+    if (st.st_mtime < cutoff) ::unlinkat(::dirfd(dir), d->d_name, 0);
+  }
+  ::closedir(dir);
 }
 
 std::string ObjectStore::ObjectPath(std::string_view digest) const {
@@ -79,8 +98,7 @@ std::string ObjectStore::ObjectPath(std::string_view digest) const {
 
 bool ObjectStore::Has(std::string_view digest) const {
   struct stat st;
-  return IsSha256Hex(digest) && ::stat(ObjectPath(digest).c_str(), &st) == 0 &&
-         S_ISREG(st.st_mode);
+  return IsSha256Hex(digest) && ::stat(ObjectPath(digest).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 ObjectStore::Writer::Writer(UniqueFd fd, std::string temp_path)
@@ -142,8 +160,8 @@ Result<void> ObjectStore::Publish(const PendingObject& object) const {
   }
   // NOREPLACE: an existing object is identical by construction, and keeping it preserves
   // the inode that materialized trees hard-link to.
-  if (::renameat2(AT_FDCWD, object.temp_path.c_str(), AT_FDCWD, path.c_str(),
-                  RENAME_NOREPLACE) != 0) {
+  if (::renameat2(AT_FDCWD, object.temp_path.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) !=
+      0) {
     if (errno != EEXIST) return Error::FromErrno("rename", object.temp_path);
     ::unlink(object.temp_path.c_str());
   }

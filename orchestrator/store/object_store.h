@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -74,6 +75,8 @@ class ObjectStore {
   std::string TempDir() const { return home_ + "/objects/tmp"; }
   Result<void> Publish(const PendingObject& object) const;
   Result<UniqueFd> OpenObject(std::string_view digest) const;
+  void RemoveStaleTemps() const;
+  static constexpr time_t kStaleTempSeconds = 24 * 3600;
   std::string home_;
 };
 

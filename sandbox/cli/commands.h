@@ -14,5 +14,6 @@ struct GlobalOptions {
 
 void RegisterRun(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void RegisterSpec(CLI::App& app, int* exit_code);
+void RegisterCheck(CLI::App& app, int* exit_code);
 
 }  // namespace snaprun::sandbox::cli

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   snaprun::sandbox::cli::RegisterRun(app, global, &exit_code);
   snaprun::sandbox::cli::RegisterSpec(app, &exit_code);
+  snaprun::sandbox::cli::RegisterCheck(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,9 @@
 // `run --bundle DIR [--result FILE] [--timeout MS] ID`: runs the bundle's command to
-// completion and exits with its status (128+signal when a signal ended it).
+// completion and exits with its status (128+signal when a signal ended it). The
+// command's stdout/stderr are ours unless --stdout/--stderr name files.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -15,8 +19,16 @@ struct RunOptions {
   std::string id;
   std::string result_file;
   int64_t timeout_ms = 0;
-  std::vector<int> preserve_fds;
+  std::string stdout_file;
+  std::string stderr_file;
 };
+
+// Opens PATH for the command's output (created, appended); -1 with a message on failure.
+int OpenOutput(const std::string& path) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) perror(("snaprun-sandbox: " + path).c_str());
+  return fd;
+}
 
 void WriteResult(const std::string& path, const std::string& json) {
   if (path.empty()) return;
@@ -28,14 +40,20 @@ int Run(const RunOptions& options) {
   auto config = LoadOciBundle(options.bundle);
   if (!config) {
     fprintf(stderr, "snaprun-sandbox: %s\n", config.error().ToString().c_str());
-    WriteResult(options.result_file, "{\"error\": \"invalid config\"}");
+    WriteResult(options.result_file, ErrorResultJson(config.error().ToString()));
     return 125;
   }
   if (options.timeout_ms > 0) config->timeout = std::chrono::milliseconds(options.timeout_ms);
+  if (!options.stdout_file.empty() && (config->stdio.stdout_fd = OpenOutput(options.stdout_file)) < 0) {
+    return 125;
+  }
+  if (!options.stderr_file.empty() && (config->stdio.stderr_fd = OpenOutput(options.stderr_file)) < 0) {
+    return 125;
+  }
   auto result = RunSandbox(*config);
   if (!result) {
     fprintf(stderr, "snaprun-sandbox: %s\n", result.error().ToString().c_str());
-    WriteResult(options.result_file, "{\"error\": \"sandbox setup failed\"}");
+    WriteResult(options.result_file, ErrorResultJson(result.error().ToString()));
     return 125;
   }
   WriteResult(options.result_file, RunResultToJson(*result));
@@ -50,6 +68,8 @@ void RegisterRun(CLI::App& app, const GlobalOptions&, int* exit_code) {
   cmd->add_option("--bundle,-b", options->bundle, "bundle directory holding config.json");
   cmd->add_option("--result", options->result_file, "write the run result as JSON here");
   cmd->add_option("--timeout", options->timeout_ms, "wall-clock limit in milliseconds");
+  cmd->add_option("--stdout", options->stdout_file, "append the command's stdout to this file");
+  cmd->add_option("--stderr", options->stderr_file, "append the command's stderr to this file");
   cmd->add_option("id", options->id, "container id")->required();
   cmd->callback([options, exit_code] { *exit_code = Run(*options); });
 }

@@ -66,7 +66,8 @@ int Main() {
     return (*store)->List(testing::Query(50, std::nullopt, "experiment-3")).has_value();
   });
   Report("warm: list 50, page 100 (keyset)", [&](int) {
-    return (*store)->List(testing::Query(50, std::nullopt, "", testing::SyntheticRun(kBase, 5000).id))
+    return (*store)
+        ->List(testing::Query(50, std::nullopt, "", testing::SyntheticRun(kBase, 5000).id))
         .has_value();
   });
   Report("warm: show (resolve prefix + get)", [&](int i) {

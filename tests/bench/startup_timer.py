@@ -38,11 +38,25 @@ for i in range(runs):
         times[name].append(elapsed * 1000)
 
 medians = {n: statistics.median(t) for n, t in times.items() if t}
+inproc = os.path.join(os.path.dirname(ours), "sandbox_startup_inproc")
+if os.path.exists(inproc):
+    done = subprocess.run([inproc, rootfs, str(runs)], capture_output=True, text=True)
+    if done.returncode == 0:
+        medians["snaprun (library)"] = float(done.stdout)
+    else:
+        print(f"in-process: {done.stderr.strip()}", file=sys.stderr)
+loader = []
+for _ in range(runs):
+    start = time.perf_counter()
+    subprocess.run([ours, "--help"], stdout=subprocess.DEVNULL)
+    loader.append((time.perf_counter() - start) * 1000)
+medians["snaprun --help"] = statistics.median(loader)
 print(f"start-to-exit of /bin/true, rootless (uid {os.getuid()}), median of {runs} runs:")
 for name, ms in medians.items():
     print(f"  {name:16s} {ms:7.2f} ms")
 if "snaprun-sandbox" not in medians:
     sys.exit(1)
+print("  (snaprun --help: loading the CLI and its shared libraries, no sandbox)")
 for other in ("bwrap", "crun", "unshare"):
     if other in medians:
         print(f"  snaprun-sandbox / {other}: {medians['snaprun-sandbox'] / medians[other]:.2f}")

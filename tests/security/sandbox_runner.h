@@ -36,6 +36,10 @@ struct SandboxSpec {
   uint32_t uid = 0;                     // inside the sandbox
   uint32_t gid = 0;
   bool default_seccomp = true;          // embed policies/seccomp/default.json
+  // Granted in the bounding, effective and permitted sets (uid 0 keeps them across
+  // exec). Empty by default; the seccomp tests grant the capabilities each attack
+  // needs, so that only the filter stands in the way.
+  std::vector<std::string> capabilities;
   std::optional<int64_t> pids_limit;
   std::optional<int64_t> memory_limit_bytes;
   std::vector<RlimitSpec> rlimits;

@@ -9,8 +9,21 @@
 namespace snaprun::security {
 namespace {
 
+// Every capability these attacks need is granted: a refusal can only come from
+// the filter. The attacks are harmless when they succeed (a mount in the
+// sandbox's own namespace, an empty kexec unload, a bad module image).
+const std::vector<std::string> kAttackCaps = {
+    "CAP_SYS_ADMIN", "CAP_SYS_PTRACE", "CAP_SYS_MODULE", "CAP_SYS_BOOT",
+    "CAP_BPF",       "CAP_PERFMON",    "CAP_SYS_CHROOT", "CAP_SYS_TTY_CONFIG"};
+
+SandboxSpec WithAttackCaps(std::vector<std::string> attack) {
+  SandboxSpec spec = Attack(std::move(attack));
+  spec.capabilities = kAttackCaps;
+  return spec;
+}
+
 void ExpectBlockedWith(const std::vector<std::string>& attack, int err) {
-  SNAPRUN_RUN_PROBE(run, Attack(attack));
+  SNAPRUN_RUN_PROBE(run, WithAttackCaps(attack));
   EXPECT_EQ(run.line->result, "blocked") << run.Explain();
   EXPECT_EQ(run.line->err, err) << run.Explain();
 }
@@ -26,11 +39,12 @@ TEST(SeccompDefault, PerfEventOpenGetsEPERM) { ExpectBlockedWith({"perf"}, EPERM
 TEST(SeccompDefault, KernelModuleLoadGetsEPERM) { ExpectBlockedWith({"kmod"}, EPERM); }
 TEST(SeccompDefault, KexecGetsEPERM) { ExpectBlockedWith({"kexec"}, EPERM); }
 // stdin is a pipe here: the filter answers before the tty layer could say ENOTTY.
+// (The TIOCSTI capability check is CAP_SYS_ADMIN in the initial namespace.)
 TEST(SeccompDefault, TiocstiGetsEPERM) { ExpectBlockedWith({"tiocsti"}, EPERM); }
 
 // unshare gets EPERM, clone with CLONE_NEWUSER EPERM, clone3 ENOSYS (checked per call).
 TEST(SeccompDefault, NestedUserNamespaceRefused) {
-  SNAPRUN_RUN_PROBE(run, Attack({"userns"}));
+  SNAPRUN_RUN_PROBE(run, WithAttackCaps({"userns"}));
   EXPECT_EQ(run.line->result, "blocked") << run.Explain();
   EXPECT_NE(run.line->detail.find("unshare(CLONE_NEWUSER): Operation not permitted"),
             std::string::npos) << run.Explain();

@@ -7,7 +7,8 @@
 namespace snaprun::testing {
 namespace {
 
-std::string BuildAndImport(const TempDir& home, const std::string& script, const std::string& name) {
+std::string BuildAndImport(const TempDir& home, const std::string& script,
+                           const std::string& name) {
   std::string out = home.path() + "/" + name;
   CommandResult built = RunCommand({SourcePath("images/scripts/" + script), out});
   EXPECT_EQ(built.exit_code, 0) << built.err;

@@ -55,8 +55,8 @@ TEST_F(OciFixture, UmociLayoutWithWhiteoutsAndOpaqueDirectory) {
 TEST_F(OciFixture, MatchesUmociUnpack) {
   std::string digest = Import(Fixture("layout"));
   std::string bundle = home_.path() + "/umoci-bundle";
-  CommandResult unpack = RunCommand({"umoci", "unpack", "--rootless", "--image",
-                                     Fixture("layout") + ":t", bundle});
+  CommandResult unpack =
+      RunCommand({"umoci", "unpack", "--rootless", "--image", Fixture("layout") + ":t", bundle});
   ASSERT_EQ(unpack.exit_code, 0) << unpack.err;
   // umoci leaves an empty file where a rootless unpack cannot make dev/null; we skip it.
   CommandResult diff = RunCommand({"diff", "-r", "--no-dereference", "--exclude=null",
@@ -75,9 +75,11 @@ TEST_F(OciFixture, DockerArchiveDigestIsTheConfigDigest) {
   std::string docker = Import(Fixture("docker.tar"));
   ExpectLayersApplied(RootfsOf(home_.path(), docker));
   std::string layout = Import(Fixture("layout"));
-  CommandResult config = Shell("cd " + Fixture("layout") + " && python3 -c 'import json;"
-                               "i=json.load(open(\"index.json\"))[\"manifests\"][0][\"digest\"][7:];"
-                               "print(json.load(open(\"blobs/sha256/\"+i))[\"config\"][\"digest\"])'");
+  CommandResult config =
+      Shell("cd " + Fixture("layout") +
+            " && python3 -c 'import json;"
+            "i=json.load(open(\"index.json\"))[\"manifests\"][0][\"digest\"][7:];"
+            "print(json.load(open(\"blobs/sha256/\"+i))[\"config\"][\"digest\"])'");
   EXPECT_EQ(docker, Trimmed(config.out));
   CommandResult diff = RunCommand({"diff", "-r", "--no-dereference", RootfsOf(home_.path(), docker),
                                    RootfsOf(home_.path(), layout)});
@@ -86,10 +88,10 @@ TEST_F(OciFixture, DockerArchiveDigestIsTheConfigDigest) {
 
 TEST_F(OciFixture, CorruptLayerBlobIsRefusedAndLeavesNothing) {
   std::string copy = home_.path() + "/copy";
-  CommandResult corrupt = Shell(
-      "cp -r " + Fixture("layout") + " " + copy + " && cd " + copy + " && " +
-      "blob=$(ls -S blobs/sha256 | head -1) && chmod u+w blobs/sha256/$blob && "
-      "printf 'X' | dd of=blobs/sha256/$blob bs=1 seek=100 conv=notrunc status=none");
+  CommandResult corrupt =
+      Shell("cp -r " + Fixture("layout") + " " + copy + " && cd " + copy + " && " +
+            "blob=$(ls -S blobs/sha256 | head -1) && chmod u+w blobs/sha256/$blob && "
+            "printf 'X' | dd of=blobs/sha256/$blob bs=1 seek=100 conv=notrunc status=none");
   ASSERT_EQ(corrupt.exit_code, 0) << corrupt.err;
   CommandResult r = Snaprun(home_.path(), {"image", "import", copy});
   EXPECT_NE(r.exit_code, 0);
@@ -99,27 +101,30 @@ TEST_F(OciFixture, CorruptLayerBlobIsRefusedAndLeavesNothing) {
 
 TEST_F(OciFixture, PlatformChoosesFromAMultiImageIndex) {
   std::string copy = home_.path() + "/multi";
-  CommandResult made = Shell(
-      "cp -r " + Fixture("layout") + " " + copy + " && cd " + copy + " && python3 -c '"
-      "import json; i=json.load(open(\"index.json\")); m=i[\"manifests\"][0];"
-      "a=dict(m, platform={\"os\":\"linux\",\"architecture\":\"amd64\"});"
-      "b=dict(m, platform={\"os\":\"linux\",\"architecture\":\"arm64\"});"
-      "i[\"manifests\"]=[b,a]; json.dump(i, open(\"index.json\",\"w\"))'");
+  CommandResult made =
+      Shell("cp -r " + Fixture("layout") + " " + copy + " && cd " + copy +
+            " && python3 -c '"
+            "import json; i=json.load(open(\"index.json\")); m=i[\"manifests\"][0];"
+            "a=dict(m, platform={\"os\":\"linux\",\"architecture\":\"amd64\"});"
+            "b=dict(m, platform={\"os\":\"linux\",\"architecture\":\"arm64\"});"
+            "i[\"manifests\"]=[b,a]; json.dump(i, open(\"index.json\",\"w\"))'");
   ASSERT_EQ(made.exit_code, 0) << made.err;
   EXPECT_EQ(Snaprun(home_.path(), {"image", "import", copy}).exit_code, 0);
-  CommandResult missing = Snaprun(home_.path(), {"image", "import", copy, "--platform", "linux/s390x"});
+  CommandResult missing =
+      Snaprun(home_.path(), {"image", "import", copy, "--platform", "linux/s390x"});
   EXPECT_EQ(missing.exit_code, 4);
-  EXPECT_NE(missing.err.find("no image for platform linux/s390x"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("no image for platform linux/s390x"), std::string::npos)
+      << missing.err;
 }
 
 class TreeFormats : public ::testing::Test {
  protected:
   void SetUp() override {
     tree_ = dir_.path() + "/tree";
-    CommandResult made = Shell(
-        "set -e; mkdir -p " + tree_ + "/usr/bin " + tree_ + "/etc; cd " + tree_ +
-        "; echo hi > etc/motd; printf 'x' > usr/bin/tool; chmod 755 usr/bin/tool;"
-        "ln -s /usr/bin/tool usr/bin/alias; ln usr/bin/tool usr/bin/hard; mkdir -m 0555 ro");
+    CommandResult made =
+        Shell("set -e; mkdir -p " + tree_ + "/usr/bin " + tree_ + "/etc; cd " + tree_ +
+              "; echo hi > etc/motd; printf 'x' > usr/bin/tool; chmod 755 usr/bin/tool;"
+              "ln -s /usr/bin/tool usr/bin/alias; ln usr/bin/tool usr/bin/hard; mkdir -m 0555 ro");
     ASSERT_EQ(made.exit_code, 0) << made.err;
   }
   std::string Import(const std::string& source) {
@@ -141,8 +146,10 @@ TEST_F(TreeFormats, DirectoryAndEveryTarballCompressionGiveOneDigest) {
     EXPECT_EQ(Import(tarball), digest) << flag;
   }
   // Entry order and mtimes differ; the digest does not.
-  ASSERT_EQ(Shell("cd " + tree_ + " && touch -d @0 etc/motd && tar --sort=none -cf " +
-                  dir_.path() + "/r.tar usr ro etc").exit_code, 0);
+  ASSERT_EQ(Shell("cd " + tree_ + " && touch -d @0 etc/motd && tar --sort=none -cf " + dir_.path() +
+                  "/r.tar usr ro etc")
+                .exit_code,
+            0);
   EXPECT_EQ(Import(dir_.path() + "/r.tar"), digest);
   EXPECT_EQ(StoreEntries(home_.path()).size(), 1u);
 }
@@ -154,8 +161,8 @@ TEST_F(TreeFormats, ReferencesLsTagAndRm) {
   EXPECT_NE(ls.out.find("mine"), std::string::npos);
   EXPECT_NE(ls.out.find("host"), std::string::npos);
   EXPECT_EQ(Snaprun(home_.path(), {"image", "inspect", "mine@" + digest}).exit_code, 0);
-  CommandResult pinned = Snaprun(home_.path(), {"image", "inspect",
-                                                "mine@sha256:" + std::string(64, 'a')});
+  CommandResult pinned =
+      Snaprun(home_.path(), {"image", "inspect", "mine@sha256:" + std::string(64, 'a')});
   EXPECT_NE(pinned.exit_code, 0);
   EXPECT_NE(pinned.err.find("not the pinned"), std::string::npos);
   EXPECT_EQ(std::count(pinned.err.begin(), pinned.err.end(), '\n'), 1);

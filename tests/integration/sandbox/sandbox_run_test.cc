@@ -69,6 +69,11 @@ class SandboxRun : public ::testing::TestWithParam<Mode> {
 
   static std::string SharedRootfs() { return rootfs_dir_->path() + "/rootfs"; }
 
+ public:
+  static std::string SharedRootfsPath() { return SharedRootfs(); }
+
+ protected:
+
   void WriteConfig(const Bundle& b) {
     std::string rootfs = b.rootfs.empty() ? SharedRootfs() : b.rootfs;
     std::ofstream(bundle_.path() + "/config.json") << R"({
@@ -83,7 +88,7 @@ class SandboxRun : public ::testing::TestWithParam<Mode> {
                                            << b.mounts << R"(],
   "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"},
       {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}, {"type": "user"}],
-    "maskedPaths": ["/proc/kcore"], "readonlyPaths": ["/proc/sys"]}
+    "maskedPaths": ["/proc/kcore", "/proc/interrupts"], "readonlyPaths": ["/proc/sys"]}
 })";
   }
 
@@ -209,24 +214,78 @@ TEST_P(SandboxRun, MountsDoNotPropagateToHost) {
   while (std::getline(mounts, line)) EXPECT_EQ(line.find(host_dir.path()), std::string::npos);
 }
 
-TEST_P(SandboxRun, HostileSymlinkedMountTargetStaysInsideRoot) {
+// A copy of the rootfs the test may make hostile; owned by the test user when rootless.
+std::string HostileRootfs(const TempDir& dir) {
+  std::string root = dir.path() + "/rootfs";
+  EXPECT_EQ(RunCommand({"cp", "-a", SandboxRun::SharedRootfsPath(), root}).exit_code, 0);
+  return root;
+}
+
+TEST_P(SandboxRun, SymlinkedMountTargetNeverReachesTheHost) {
   TempDir host_target;  // what the symlink points at on the host
-  TempDir rootfs_copy;
-  std::string root = rootfs_copy.path() + "/rootfs";
-  ASSERT_EQ(RunCommand({"cp", "-a", SharedRootfs(), root}).exit_code, 0);
+  TempDir copy;
+  std::string root = HostileRootfs(copy);
   std::filesystem::remove_all(root + "/data");
   std::filesystem::create_symlink(host_target.path(), root + "/data");
+  if (user_) copy.ChownTo(*user_);
+  auto r = Run(Bundle("touch /data/sub/x", R"(, {"destination": "/data/sub", "type": "tmpfs",
+           "source": "tmpfs"})", "", root));
+  // Resolved inside the root the link leads nowhere, so setup is refused.
+  EXPECT_EQ(r.exit_code, 125) << r.err;
+  EXPECT_NE(r.err.find("mount point"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(host_target.path())) << "host path was written";
+}
+
+TEST_P(SandboxRun, SymlinkedDevIsRefused) {
+  TempDir copy;
+  std::string root = HostileRootfs(copy);
   std::filesystem::remove_all(root + "/dev");
   std::filesystem::create_symlink("/dev", root + "/dev");
-  if (user_) rootfs_copy.ChownTo(*user_);
-  Bundle b{"echo hi > /tmp/probe", R"(, {"destination": "/data/sub", "type": "tmpfs",
-           "source": "tmpfs"})", "", root};
-  auto r = Run(b);
-  EXPECT_TRUE(std::filesystem::is_empty(host_target.path())) << "host path was written";
-  std::ifstream mounts("/proc/self/mountinfo");
-  std::string line;
-  while (std::getline(mounts, line)) EXPECT_EQ(line.find(host_target.path()), std::string::npos);
-  (void)r;
+  if (user_) copy.ChownTo(*user_);
+  auto r = Run(Bundle("true", "", "", root));
+  EXPECT_EQ(r.exit_code, 125) << r.err;
+  EXPECT_NE(r.err.find("dev"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::exists("/dev/null"));
+  EXPECT_FALSE(std::filesystem::exists("/dev/pts/ptmx") &&
+               std::filesystem::is_regular_file("/dev/null"));
+}
+
+TEST_P(SandboxRun, SupervisorForwardsTermToTheCommand) {
+  WriteConfig(Bundle("trap 'echo got-term; exit 9' TERM; sleep 30 & wait"));
+  std::string cli = BinaryPath("snaprun-sandbox") + " run --bundle " + bundle_.path() + " t";
+  std::vector<std::string> argv = {"sh", "-c", cli + " & p=$!; sleep 0.5; kill -TERM $p; wait $p; echo rc=$?"};
+  if (user_) argv = AsUser(*user_, argv);
+  auto r = RunCommand(argv);
+  EXPECT_NE(r.out.find("got-term"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("rc=9"), std::string::npos) << r.out;
+}
+
+TEST_P(SandboxRun, SandboxDiesWithItsSupervisor) {
+  WriteConfig(Bundle("exec sleep 29 >/dev/null 2>&1"));
+  std::string cli = BinaryPath("snaprun-sandbox") + " run --bundle " + bundle_.path() + " t";
+  std::vector<std::string> argv = {
+      "sh", "-c", cli + " >/dev/null 2>&1 & p=$!; sleep 0.5; kill -KILL $p; sleep 0.5; "
+                        "ps -eo ppid,args | grep -c ' sleep 29$' || true"};
+  if (user_) argv = AsUser(*user_, argv);
+  auto r = RunCommand(argv);
+  EXPECT_EQ(r.out, "0\n") << r.err;
+}
+
+TEST_P(SandboxRun, OverlayWritesStayInTheSandbox) {
+  TempDir lower;
+  std::ofstream(lower.path() + "/file") << "original\n";
+  if (user_) lower.ChownTo(*user_);
+  auto r = Run(Bundle("echo changed > /workspace/file && echo new > /workspace/added && "
+                      "cat /workspace/file",
+                      R"(, {"destination": "/workspace", "type": "overlay", "source": "overlay",
+                         "options": ["lowerdir=)" + lower.path() + R"(", "size=1048576"]})"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "changed\n");
+  EXPECT_EQ(ReadFile(lower.path() + "/file"), "original\n");
+  EXPECT_FALSE(std::filesystem::exists(lower.path() + "/added"));
+  std::string result = Result();
+  EXPECT_TRUE(result.find("\"overlay\"") != std::string::npos ||
+              result.find("lower copied to tmpfs") != std::string::npos) << result;
 }
 
 TEST_P(SandboxRun, ForkBombStopsAtNprocLimit) {
@@ -243,6 +302,36 @@ TEST_P(SandboxRun, MemoryBombStopsAtAddressSpaceLimit) {
                 R"(, {"type": "RLIMIT_AS", "soft": 67108864, "hard": 67108864})"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("memory"), std::string::npos) << r.err;
+}
+
+TEST_P(SandboxRun, OutputGoesToNamedFiles) {
+  std::string out = bundle_.path() + "/out.txt", err = bundle_.path() + "/err.txt";
+  auto r = Run(Bundle("echo to-out; echo to-err >&2"), {"--stdout", out, "--stderr", err});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(out), "to-out\n");
+  EXPECT_EQ(ReadFile(err), "to-err\n");
+}
+
+TEST_P(SandboxRun, SetupFailureIsWrittenToTheResultFile) {
+  auto r = Run(Bundle("true", R"(, {"destination": "/data", "type": "bind", "source": "/nonexistent/src"})"));
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_NE(Result().find("\"error\""), std::string::npos) << Result();
+  EXPECT_NE(Result().find("No such file or directory"), std::string::npos) << Result();
+}
+
+TEST_P(SandboxRun, ResultListsTheIsolationStepsThatRan) {
+  auto r = Run(Bundle("true"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* step : {"pivot_root", "read-only root", "masked paths", "loopback", "proc",
+                           "no_new_privs", "capabilities"}) {
+    EXPECT_NE(Result().find(std::string("\"") + step + "\""), std::string::npos) << step;
+  }
+}
+
+TEST_P(SandboxRun, MaskedAndReadonlyKernelPathsHoldInside) {
+  auto r = Run(Bundle("wc -c < /proc/interrupts; echo x > /proc/sys/kernel/hostname || echo ro-ok; "
+                      "hostname"));
+  EXPECT_EQ(r.out, "0\nro-ok\nsandbox\n") << r.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, SandboxRun, ::testing::Values(Mode::kRootless, Mode::kRoot),

@@ -13,9 +13,10 @@ TEST(SplitEntryPath, DropsDotAndEmptyComponents) {
 }
 
 TEST(SplitEntryPath, RefusesAbsoluteAndDotDot) {
-  EXPECT_EQ(SplitEntryPath("/etc/passwd", ExtractLimits{}).error().code(), ErrorCode::kPolicyDenied);
-  EXPECT_EQ(SplitEntryPath("a/../../x", ExtractLimits{}).error().code(), ErrorCode::kPolicyDenied);
-  EXPECT_EQ(SplitEntryPath("..", ExtractLimits{}).error().code(), ErrorCode::kPolicyDenied);
+  EXPECT_EQ(SplitEntryPath("/etc/passwd", ExtractLimits{}).error().code(),
+            ErrorCode::kInvalidInput);
+  EXPECT_EQ(SplitEntryPath("a/../../x", ExtractLimits{}).error().code(), ErrorCode::kInvalidInput);
+  EXPECT_EQ(SplitEntryPath("..", ExtractLimits{}).error().code(), ErrorCode::kInvalidInput);
 }
 
 TEST(SplitEntryPath, EnforcesDepthAndLength) {

@@ -1,12 +1,11 @@
 #include "images/extract.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/process.h"
 
@@ -84,7 +83,8 @@ TEST_F(TreeWriterTest, HardLinkInsideShareTheInode) {
   TreeWriter writer = *Open();
   ASSERT_TRUE(writer.Add(File("a/f", "hello"), Content("hello")));
   ASSERT_TRUE(writer.Add(Link("b/g", EntryType::kHardlink, "a/f"), nullptr));
-  struct stat a {}, b {};
+  struct stat a {
+  }, b{};
   ASSERT_EQ(::stat(Path("a/f").c_str(), &a), 0);
   ASSERT_EQ(::stat(Path("b/g").c_str(), &b), 0);
   EXPECT_EQ(a.st_ino, b.st_ino);

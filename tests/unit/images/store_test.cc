@@ -1,12 +1,11 @@
 #include "images/store.h"
 
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "images/host_image.h"
 #include "tests/support/process.h"
@@ -108,11 +107,24 @@ TEST_F(StoreTest, FailedImportLeavesNothing) {
   EXPECT_FALSE(store_.ResolveDigest("bad"));
 }
 
+TEST_F(StoreTest, ImportSweepsStagingLeftByACrash) {
+  ASSERT_TRUE(Import({"first"}));
+  std::string left = store_.root() + "/.staging-crashed";
+  ASSERT_EQ(::mkdir(left.c_str(), 0700), 0);
+  ASSERT_EQ(::mkdir((left + "/rootfs").c_str(), 0555), 0);
+  Write(source_ + "/bin/tool", "other");
+  ASSERT_TRUE(Import({"second"}));
+  struct stat st {};
+  EXPECT_NE(::lstat(left.c_str(), &st), 0);
+  EXPECT_EQ(StoreEntries(store_.root()).size(), 2u);
+}
+
 TEST(HostImage, DigestDependsOnThePackageList) {
   testing::TempDir dir;
   std::string status = dir.path() + "/status";
-  Write(status, "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n\n"
-                "Package: b\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 2\n");
+  Write(status,
+        "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n\n"
+        "Package: b\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 2\n");
   std::string first = *HostPackagesDigest(status);
   Write(status, "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.1\n");
   EXPECT_NE(*HostPackagesDigest(status), first);

@@ -3,8 +3,12 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
+#include <cstring>
+
 #include <gtest/gtest.h>
 
+#include "sandbox/child_error.h"
+#include "sandbox/child_report.h"
 #include "sandbox/plan.h"
 #include "sandbox/userns.h"
 
@@ -95,6 +99,19 @@ TEST(BuildPlan, MemoryAndPidsFallBackToRlimitsAndSaySo) {
   EXPECT_NE(plan.limits[0].find("no cgroup"), std::string::npos);
 }
 
+TEST(BuildPlan, PidsLimitForHostRootIsRefusedNotIgnored) {
+  Config c = MinimalConfig();
+  c.resources.pids_max = 10;
+  ChildPlan plan;
+  auto r = BuildPlan(c, Caller{0, 0}, plan);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("pids.limit"), std::string::npos);
+  c.uid_mappings = {{0, 100000, 65536}};
+  c.gid_mappings = {{0, 100000, 65536}};
+  ChildPlan mapped;
+  EXPECT_TRUE(BuildPlan(c, Caller{0, 0}, mapped));
+}
+
 TEST(BuildPlan, CpuLimitsAreRefusedUntilCgroupsExist) {
   Config c = MinimalConfig();
   c.resources.cpu_quota_us = 1000;
@@ -113,6 +130,30 @@ TEST(Validate, RejectsDotDotDestinations) {
   auto r = c.Validate();
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message().find("mounts[0].destination"), std::string::npos);
+}
+
+TEST(ChildReport, FailureReadsOperationObjectErrnoWrappedWithStep) {
+  ChildError e = Fail(Step::kProc, EPERM, "mount", "/proc");
+  ChildFrame frame;
+  frame.step = e.step;
+  frame.err = e.err;
+  memcpy(frame.detail, e.detail, sizeof frame.detail);
+  Error error = FailureToError(frame);
+  EXPECT_EQ(error.message(), "sandbox setup step \"proc\": mount /proc: Operation not permitted");
+  EXPECT_EQ(error.sys_errno(), EPERM);
+}
+
+TEST(ChildReport, DetailIsTruncatedNotOverflowed) {
+  std::string long_path(400, 'a');
+  ChildError e = Fail(Step::kMount, ENOENT, "bind", long_path.c_str());
+  EXPECT_EQ(strnlen(e.detail, sizeof e.detail), sizeof e.detail - 1);
+}
+
+TEST(ChildReport, StepNamesFollowPipelineOrder) {
+  auto names = StepNames(StepBit(Step::kPivotRoot) | StepBit(Step::kProc));
+  ASSERT_EQ(names.size(), 2u);
+  EXPECT_EQ(names[0], "proc");
+  EXPECT_EQ(names[1], "pivot_root");
 }
 
 }  // namespace

@@ -68,9 +68,48 @@ TEST(SqliteHistoryConcurrency, ForkedWritersLoseNothing) {
   }
   EXPECT_EQ(ids.size(), all->size());
   for (int writer = 0; writer < kWriters; ++writer) {
-    auto mine = (*store)->List(testing::Query(1000, std::nullopt, "writer-" + std::to_string(writer)));
+    auto mine =
+        (*store)->List(testing::Query(1000, std::nullopt, "writer-" + std::to_string(writer)));
     EXPECT_EQ(mine->size(), static_cast<size_t>(kRunsPerWriter)) << writer;
   }
+}
+
+// Every writer tries to move the same queued run on; the check and the write share
+// one transaction, so exactly one wins and the others see the forbidden transition.
+TEST(SqliteHistoryConcurrency, RacingTransitionsHaveOneWinner) {
+  snaprun::testing::TempDir dir;
+  std::string path = dir.path() + "/history.db";
+  RunRecord run;
+  run.id = NewRunId();
+  run.name = "contested";
+  {
+    auto store = SqliteHistoryStore::Open(path);
+    ASSERT_TRUE(store.has_value());
+    ASSERT_TRUE((*store)->Create(run).has_value());
+  }
+  std::vector<pid_t> children;
+  for (int writer = 0; writer < kWriters; ++writer) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      auto store = SqliteHistoryStore::Open(path);
+      if (!store) _exit(10);
+      Result<void> moved = (*store)->Update(run.id, StateChange(RunState::kPreparing));
+      if (moved) _exit(0);
+      _exit(moved.error().code() == ErrorCode::kInvalidInput ? 1 : 12);
+    }
+    children.push_back(pid);
+  }
+  int winners = 0, refused = 0;
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    winners += WEXITSTATUS(status) == 0;
+    refused += WEXITSTATUS(status) == 1;
+  }
+  EXPECT_EQ(winners, 1);
+  EXPECT_EQ(refused, kWriters - 1);
 }
 
 }  // namespace

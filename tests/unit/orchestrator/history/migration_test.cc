@@ -39,7 +39,8 @@ TEST(HistoryMigrations, PreviousVersionKeepsItsRuns) {
     Poco::Data::Session session("SQLite", path);
     ASSERT_TRUE(MigrateHistorySchema(session, kHistorySchemaVersion - 1));
     session << "INSERT INTO runs (id, name, user, host, state, queued_at, completed_at, exit_code,"
-               " spec_json) VALUES ('" + old_id + "', 'old', 'bob', 'h', 'completed', 1, 2, 0, '{}')",
+               " spec_json) VALUES ('" +
+                   old_id + "', 'old', 'bob', 'h', 'completed', 1, 2, 0, '{}')",
         now;
   }
   ASSERT_EQ(VersionOf(path), kHistorySchemaVersion - 1);
@@ -68,7 +69,10 @@ TEST(HistoryMigrations, HomeDatabaseIsCreatedUnderSnaprunHome) {
   std::string previous = saved ? saved : "";
   setenv("SNAPRUN_HOME", home.c_str(), 1);
   Result<std::unique_ptr<SqliteHistoryStore>> store = SqliteHistoryStore::OpenInHome();
-  if (saved) setenv("SNAPRUN_HOME", previous.c_str(), 1); else unsetenv("SNAPRUN_HOME");
+  if (saved)
+    setenv("SNAPRUN_HOME", previous.c_str(), 1);
+  else
+    unsetenv("SNAPRUN_HOME");
   ASSERT_TRUE(store.has_value()) << store.error().ToString();
   EXPECT_EQ(VersionOf(home + "/history.db"), kHistorySchemaVersion);
 }

@@ -71,7 +71,8 @@ TEST_F(SqliteHistoryTest, CreatedRunReadsBackWithEveryField) {
   EXPECT_EQ(got->state, S::kCompleted);
   EXPECT_TRUE(got->TimeOf(S::kQueued).has_value());
   EXPECT_EQ(got->TimeOf(S::kPreparing), 1700000000123);
-  EXPECT_TRUE(got->TimeOf(S::kRunning) && got->TimeOf(S::kHarvesting) && got->TimeOf(S::kCompleted));
+  EXPECT_TRUE(got->TimeOf(S::kRunning) && got->TimeOf(S::kHarvesting) &&
+              got->TimeOf(S::kCompleted));
   EXPECT_FALSE(got->TimeOf(S::kFailed).has_value());
   EXPECT_EQ(got->exit_code, 0);
   EXPECT_FALSE(got->signal.has_value());
@@ -131,7 +132,8 @@ TEST_F(SqliteHistoryTest, ListsNewestFirstWithFiltersAndPaging) {
   Result<std::vector<RunRecord>> page = store_->List(testing::Query(10));
   ASSERT_TRUE(page.has_value()) << page.error().ToString();
   ASSERT_EQ(page->size(), 10u);
-  for (int i = 0; i < 10; ++i) EXPECT_EQ((*page)[i].id, testing::SyntheticRun(1700000000000, 99 - i).id);
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ((*page)[i].id, testing::SyntheticRun(1700000000000, 99 - i).id);
 
   auto next = store_->List(testing::Query(10, std::nullopt, "", page->back().id));
   ASSERT_EQ(next->size(), 10u);

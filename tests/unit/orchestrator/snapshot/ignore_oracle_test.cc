@@ -18,13 +18,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kNames = {"a", "b", "c", "ab", "a.txt", "b.log", "c.py", "foo",
-                                         "bar", "x y", "#c", "!d", "[x]", "e*", "q?", "d.d",
-                                         "ab.txt", "Foo", "bar.log", "a b "};
+const std::vector<std::string> kNames = {"a",   "b",   "c",      "ab",  "a.txt",   "b.log", "c.py",
+                                         "foo", "bar", "x y",    "#c",  "!d",      "[x]",   "e*",
+                                         "q?",  "d.d", "ab.txt", "Foo", "bar.log", "a b "};
 const std::vector<std::string> kSegments = {
-    "a", "b", "foo", "bar", "*", "?", "a*", "*.txt", "*.log", "[ab]", "[!a]*", "[a-c]", "**",
-    "*b*", "[[:alpha:]]*", "\\#c", "\\!d", "x\\ y", "\\[x]", "e\\*", "q\\?", "*.*", "F*",
-    "[[:upper:]]*", "b?r", "d.d", "[]]"};
+    "a",     "b",     "foo",   "bar",   "*",    "?",   "a*",           "*.txt",
+    "*.log", "[ab]",  "[!a]*", "[a-c]", "**",   "*b*", "[[:alpha:]]*", "\\#c",
+    "\\!d",  "x\\ y", "\\[x]", "e\\*",  "q\\?", "*.*", "F*",           "[[:upper:]]*",
+    "b?r",   "d.d",   "[]]"};
 
 struct Generator {
   std::mt19937 rng;
@@ -33,10 +34,14 @@ struct Generator {
 
   std::string Pattern() {
     switch (Pick(12)) {
-      case 0: return "# comment";
-      case 1: return "";
-      case 2: return kSegments[Pick(kSegments.size())] + "   ";
-      default: break;
+      case 0:
+        return "# comment";
+      case 1:
+        return "";
+      case 2:
+        return kSegments[Pick(kSegments.size())] + "   ";
+      default:
+        break;
     }
     std::string p = Chance(25) ? "!" : "";
     if (Chance(25)) p += "/";

@@ -35,7 +35,10 @@ TEST(IgnoreRules, TrailingSpacesDroppedUnlessEscaped) {
   EXPECT_TRUE(Excluded("a\\ \n", "a "));
   EXPECT_FALSE(Excluded("a\\ \n", "a"));
   EXPECT_TRUE(Excluded("a.txt\r\n", "a.txt"));
-  EXPECT_TRUE(Excluded("\xEF\xBB\xBF" "a.txt\n", "a.txt"));
+  EXPECT_TRUE(
+      Excluded("\xEF\xBB\xBF"
+               "a.txt\n",
+               "a.txt"));
 }
 
 TEST(IgnoreRules, NegationReincludesAndLastMatchWins) {

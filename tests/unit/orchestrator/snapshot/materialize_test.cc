@@ -125,7 +125,8 @@ TEST(Materialize, ConcurrentBuildersOfOneDigestAgree) {
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   }
   std::vector<std::string> names;
-  for (auto& e : fs::directory_iterator(f.home.path() + "/trees")) names.push_back(e.path().filename());
+  for (auto& e : fs::directory_iterator(f.home.path() + "/trees"))
+    names.push_back(e.path().filename());
   EXPECT_EQ(names, std::vector<std::string>{digest});  // no temp directories left
   EXPECT_EQ(ReadFile(f.home.path() + "/trees/" + digest + "/run.sh").value(), "#!/bin/sh\n");
 }

@@ -1,10 +1,9 @@
 // `snaprun snapshot` run as the unprivileged test user (root can read anything, so the
 // unreadable-file path is only real rootless).
-#include <gtest/gtest.h>
-#include <sys/stat.h>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 
@@ -55,7 +54,8 @@ TEST_F(SnapshotCli, ReportsIncludedAndWhatEachIgnoreFileExcluded) {
   EXPECT_NE(r.out.find("snapshot sha256:"), std::string::npos);
   EXPECT_NE(r.out.find("included: 2 files"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("excluded by .gitignore: 2 files, 1 directories (2.9 KB)"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
   EXPECT_TRUE(r.err.empty()) << r.err;  // no progress output when not on a terminal
 }
 
@@ -87,9 +87,11 @@ TEST_F(SnapshotCli, LimitIsReportedBeforeAnyFileIsRead) {
   WriteFile(code_ + "/secret.py", std::string(2000, 's'), 0000);
   CommandResult r = Snaprun({code_, "--max-size", "1000"});
   EXPECT_EQ(r.exit_code, 5) << r.err;
-  EXPECT_NE(r.err.find("While attempting to take snapshot of " + code_ + "\n"
+  EXPECT_NE(r.err.find("While attempting to take snapshot of " + code_ +
+                       "\n"
                        "Your total snapshot size exceeds the limit of 0.0 MB\n"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(r.err.find("Permission denied"), std::string::npos) << r.err;
 }
 

@@ -25,7 +25,8 @@ TEST(SpecCheckCli, ValidSpecPrintsResolvedYamlAndJson) {
 }
 
 TEST(SpecCheckCli, InvalidSpecExitsTwoWithOneLine) {
-  std::string spec = SourcePath("tests/unit/orchestrator/spec/testdata/invalid/unknown_top_key.yaml");
+  std::string spec =
+      SourcePath("tests/unit/orchestrator/spec/testdata/invalid/unknown_top_key.yaml");
   auto result = RunCommand({BinaryPath("snaprun"), "spec", "check", spec});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_EQ(result.out, "");

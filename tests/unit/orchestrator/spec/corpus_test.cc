@@ -22,7 +22,8 @@ const std::string kTestdata = "tests/unit/orchestrator/spec/testdata";
 std::vector<std::string> CorpusFiles(const std::string& subdir) {
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(SourcePath(kTestdata + "/" + subdir))) {
-    if (entry.path().extension() == ".yaml") files.push_back(subdir + "/" + entry.path().filename().string());
+    if (entry.path().extension() == ".yaml")
+      files.push_back(subdir + "/" + entry.path().filename().string());
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -108,10 +109,12 @@ std::map<std::string, std::string> OracleVerdicts(const std::vector<std::string>
 }
 
 TEST(SpecSchema, SchemaAndParserAgreeOnEveryExample) {
-  if (!fs::exists("/usr/bin/python3")) GTEST_FAIL() << "/usr/bin/python3 missing: run scripts/setup-deps.sh";
+  if (!fs::exists("/usr/bin/python3"))
+    GTEST_FAIL() << "/usr/bin/python3 missing: run scripts/setup-deps.sh";
   std::vector<std::string> files;
   for (const auto& subdir : {"valid", "invalid"}) {
-    for (const std::string& file : CorpusFiles(subdir)) files.push_back(SourcePath(kTestdata + "/" + file));
+    for (const std::string& file : CorpusFiles(subdir))
+      files.push_back(SourcePath(kTestdata + "/" + file));
   }
   for (const std::string& file : ExampleSpecs()) files.push_back(file);
   std::map<std::string, std::string> verdicts = OracleVerdicts(files);

@@ -15,7 +15,8 @@ class OverridesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = dir_.path() + "/run.yaml";
-    std::ofstream(path_) << "name: base\ncommand: [python3, train.py]\nresources:\n  memory: 1GiB\n";
+    std::ofstream(path_)
+        << "name: base\ncommand: [python3, train.py]\nresources:\n  memory: 1GiB\n";
   }
   Result<RunSpec> Load(std::vector<std::string> overrides) { return LoadRunSpec(path_, overrides); }
 
@@ -55,13 +56,15 @@ TEST_F(OverridesTest, LaterOverridesWin) {
 }
 
 TEST_F(OverridesTest, ErrorsNameTheOverride) {
-  EXPECT_EQ(Load({"resources.memory=lots"}).error().ToString(),
-            "--set resources.memory=lots: resources.memory: expected a size such as 512MiB, 2GiB, "
-            "1.5GB or a number of bytes, got \"lots\" (units: B kB MB GB TB PB KiB MiB GiB TiB PiB)");
+  EXPECT_EQ(
+      Load({"resources.memory=lots"}).error().ToString(),
+      "--set resources.memory=lots: resources.memory: expected a size such as 512MiB, 2GiB, "
+      "1.5GB or a number of bytes, got \"lots\" (units: B kB MB GB TB PB KiB MiB GiB TiB PiB)");
   EXPECT_EQ(Load({"resourcs.memory=2GiB"}).error().ToString(),
             "--set resourcs.memory=2GiB: unknown key 'resourcs'; did you mean 'resources'?");
-  EXPECT_EQ(Load({"env.1X=a"}).error().ToString(),
-            "--set env.1X=a: env: '1X' is not a valid variable name; expected [A-Za-z_][A-Za-z0-9_]*");
+  EXPECT_EQ(
+      Load({"env.1X=a"}).error().ToString(),
+      "--set env.1X=a: env: '1X' is not a valid variable name; expected [A-Za-z_][A-Za-z0-9_]*");
   EXPECT_EQ(Load({"name.first=a"}).error().ToString(),
             "--set name.first=a: cannot set a key inside 'name', which is the string \"base\"");
   EXPECT_EQ(Load({"memory"}).error().ToString(),

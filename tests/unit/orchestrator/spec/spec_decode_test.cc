@@ -90,18 +90,23 @@ TEST(SpecFields, CodeOutsideNeedsTheFlag) {
   Result<RunSpec> up = Decode("name: s\ncommand: [a]\ncode: ../src/\nallow_outside_code: true\n");
   ASSERT_TRUE(up.has_value()) << up.error().ToString();
   EXPECT_EQ(up->code_dir, "/repo/src");
-  Result<RunSpec> absolute = Decode("name: s\ncommand: [a]\ncode: /opt/x\nallow_outside_code: true\n");
+  Result<RunSpec> absolute =
+      Decode("name: s\ncommand: [a]\ncode: /opt/x\nallow_outside_code: true\n");
   ASSERT_TRUE(absolute.has_value());
   EXPECT_EQ(absolute->code_dir, "/opt/x");
 }
 
 TEST(SpecFields, ImageReferences) {
-  for (const char* good : {"host", "busybox", "library/busybox:1.36", "a.b-c_d/e:TAG_1.x",
-                           "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}) {
-    EXPECT_TRUE(Decode(std::string("name: s\ncommand: [a]\nimage: \"") + good + "\"\n").has_value()) << good;
+  for (const char* good :
+       {"host", "busybox", "library/busybox:1.36", "a.b-c_d/e:TAG_1.x",
+        "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}) {
+    EXPECT_TRUE(Decode(std::string("name: s\ncommand: [a]\nimage: \"") + good + "\"\n").has_value())
+        << good;
   }
-  for (const char* bad : {"Busybox", "busy box", "a//b", "-a", "a:", "a:-x", "sha256:ABC", "a@sha256:12"}) {
-    EXPECT_FALSE(Decode(std::string("name: s\ncommand: [a]\nimage: \"") + bad + "\"\n").has_value()) << bad;
+  for (const char* bad :
+       {"Busybox", "busy box", "a//b", "-a", "a:", "a:-x", "sha256:ABC", "a@sha256:12"}) {
+    EXPECT_FALSE(Decode(std::string("name: s\ncommand: [a]\nimage: \"") + bad + "\"\n").has_value())
+        << bad;
   }
 }
 
@@ -123,20 +128,23 @@ TEST(SpecFields, BoundsAtTheirEdges) {
 }
 
 TEST(SpecFields, FirstMistakeInTheFileIsReported) {
-  EXPECT_EQ(Decode("name: s\ncommand: [a]\nresources: {memory: 2048TiB, cpus: 0}\n").error().ToString(),
-            "/repo/exp/run.yaml:3:21: resources.memory: 2048TiB is out of range; expected 1 to 1PiB");
+  EXPECT_EQ(
+      Decode("name: s\ncommand: [a]\nresources: {memory: 2048TiB, cpus: 0}\n").error().ToString(),
+      "/repo/exp/run.yaml:3:21: resources.memory: 2048TiB is out of range; expected 1 to 1PiB");
 }
 
 TEST(SpecOutput, JsonCarriesResolvedValues) {
   Result<RunSpec> spec = Decode(
-      "name: j\ncommand: [a, \"b c\"]\nenv: {X: \"q\\\"uote\"}\nresources: {memory: 1GiB, timeout: 90s}\n");
+      "name: j\ncommand: [a, \"b c\"]\nenv: {X: \"q\\\"uote\"}\nresources: {memory: 1GiB, timeout: "
+      "90s}\n");
   ASSERT_TRUE(spec.has_value());
-  EXPECT_EQ(RunSpecToJson(*spec),
-            "{\"name\":\"j\",\"spec\":\"/repo/exp/run.yaml\",\"code\":\"/repo/exp\","
-            "\"allow_outside_code\":false,\"command\":[\"a\",\"b c\"],\"image\":\"host\","
-            "\"env\":{\"X\":\"q\\\"uote\"},\"resources\":{\"memory\":1073741824,\"timeout\":\"1m30s\"},"
-            "\"network\":\"none\",\"datastores\":[],\"snapshot\":{},\"outputs\":\"outputs\","
-            "\"logs\":\"logs\"}");
+  EXPECT_EQ(
+      RunSpecToJson(*spec),
+      "{\"name\":\"j\",\"spec\":\"/repo/exp/run.yaml\",\"code\":\"/repo/exp\","
+      "\"allow_outside_code\":false,\"command\":[\"a\",\"b c\"],\"image\":\"host\","
+      "\"env\":{\"X\":\"q\\\"uote\"},\"resources\":{\"memory\":1073741824,\"timeout\":\"1m30s\"},"
+      "\"network\":\"none\",\"datastores\":[],\"snapshot\":{},\"outputs\":\"outputs\","
+      "\"logs\":\"logs\"}");
 }
 
 TEST(SpecOutput, YamlOutputParsesBackToTheSameSpec) {

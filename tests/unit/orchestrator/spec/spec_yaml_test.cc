@@ -115,7 +115,8 @@ TEST(SpecYamlBombs, DeepNestingIsRefused) {
 }
 
 TEST(SpecYamlBombs, RecursiveAliasIsRefused) {
-  EXPECT_EQ(ErrorOf("a: &a [*a]\n"), "spec.yaml:1:8: alias refers to a node that is not complete yet");
+  EXPECT_EQ(ErrorOf("a: &a [*a]\n"),
+            "spec.yaml:1:8: alias refers to a node that is not complete yet");
 }
 
 TEST(SpecYamlFile, HugeFileIsRefusedUnread) {
@@ -147,10 +148,14 @@ TEST(SpecYamlFile, MissingFileIsInvalidInput) {
 TEST(SpecYamlInput, InvalidUtf8IsReportedAtItsCharacter) {
   EXPECT_EQ(ErrorOf("name: x\nenv: {A: \"caf\xc3\xa9 \xe9t\xe9\"}\n"),
             "spec.yaml:2:16: invalid UTF-8 byte sequence; a spec must be UTF-8 text");
-  EXPECT_EQ(ErrorOf("a: \xed\xa0\x80\n"), "spec.yaml:1:4: invalid UTF-8 byte sequence; a spec must be UTF-8 text");
-  EXPECT_EQ(ErrorOf("a: \xc0\xaf\n"), "spec.yaml:1:4: invalid UTF-8 byte sequence; a spec must be UTF-8 text");
-  EXPECT_EQ(ErrorOf("a: \xf4\x90\x80\x80\n"), "spec.yaml:1:4: invalid UTF-8 byte sequence; a spec must be UTF-8 text");
-  EXPECT_EQ(ErrorOf("a: b\xe2\x82"), "spec.yaml:1:5: invalid UTF-8 byte sequence; a spec must be UTF-8 text");
+  EXPECT_EQ(ErrorOf("a: \xed\xa0\x80\n"),
+            "spec.yaml:1:4: invalid UTF-8 byte sequence; a spec must be UTF-8 text");
+  EXPECT_EQ(ErrorOf("a: \xc0\xaf\n"),
+            "spec.yaml:1:4: invalid UTF-8 byte sequence; a spec must be UTF-8 text");
+  EXPECT_EQ(ErrorOf("a: \xf4\x90\x80\x80\n"),
+            "spec.yaml:1:4: invalid UTF-8 byte sequence; a spec must be UTF-8 text");
+  EXPECT_EQ(ErrorOf("a: b\xe2\x82"),
+            "spec.yaml:1:5: invalid UTF-8 byte sequence; a spec must be UTF-8 text");
 }
 
 TEST(SpecYamlInput, ValidUtf8IsAccepted) {
@@ -158,13 +163,15 @@ TEST(SpecYamlInput, ValidUtf8IsAccepted) {
 }
 
 TEST(SpecYamlInput, TabIndentationNamesTheLine) {
-  EXPECT_EQ(ErrorOf("resources:\n  memory: 1GiB\n \tpids: 5\n"),
-            "spec.yaml:3:2: tab character in the indentation of line 3; YAML indents with spaces only");
+  EXPECT_EQ(
+      ErrorOf("resources:\n  memory: 1GiB\n \tpids: 5\n"),
+      "spec.yaml:3:2: tab character in the indentation of line 3; YAML indents with spaces only");
   EXPECT_EQ(ErrorOf("name: a\tb  # tabs after content are fine\n"), "accepted");
 }
 
 TEST(SpecYamlInput, NulByteIsRefused) {
-  EXPECT_EQ(ErrorOf(std::string("name: a\0b\n", 10)), "spec.yaml:1:8: NUL byte; a spec must be text");
+  EXPECT_EQ(ErrorOf(std::string("name: a\0b\n", 10)),
+            "spec.yaml:1:8: NUL byte; a spec must be text");
 }
 
 TEST(SpecYamlPositions, ColumnsCountCharactersNotBytes) {
@@ -174,7 +181,8 @@ TEST(SpecYamlPositions, ColumnsCountCharactersNotBytes) {
 TEST(SpecYamlPositions, DuplicateKeysNameBothPlaces) {
   EXPECT_EQ(ErrorOf("env:\n  A: 1\n  B: 2\n  A: 3\n"),
             "spec.yaml:4:3: duplicate key 'A' (first at line 2, column 3)");
-  EXPECT_EQ(ErrorOf("{a: 1, a: 2}"), "spec.yaml:1:8: duplicate key 'a' (first at line 1, column 2)");
+  EXPECT_EQ(ErrorOf("{a: 1, a: 2}"),
+            "spec.yaml:1:8: duplicate key 'a' (first at line 1, column 2)");
 }
 
 TEST(SpecYamlTree, ScalarsKeepTheirStyle) {

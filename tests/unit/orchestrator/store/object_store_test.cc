@@ -1,5 +1,6 @@
 #include "orchestrator/store/object_store.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -86,6 +87,20 @@ TEST(ObjectStore, LeftoverTempFileIsNeverAnObject) {
   EXPECT_FALSE(store.Has(digest));  // half written, not committed: invisible
   EXPECT_EQ(store.Put(content).value(), digest);
   EXPECT_EQ(store.Read(digest).value(), content);
+}
+
+TEST(ObjectStore, OpenRemovesOnlyStaleTempFiles) {
+  testing::TempDir home;
+  ObjectStore::Open(home.path()).value();
+  std::string stale = home.path() + "/objects/tmp/obj-stale1";
+  std::string fresh = home.path() + "/objects/tmp/obj-fresh1";
+  std::ofstream(stale) << "x";
+  std::ofstream(fresh) << "y";
+  timespec old_times[2] = {{1000000000, 0}, {1000000000, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, stale.c_str(), old_times, 0), 0);
+  ObjectStore::Open(home.path()).value();
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(fresh));  // may belong to a writer still at work
 }
 
 TEST(ObjectStore, AbandonedWriterRemovesItsTempFile) {
