@@ -26,7 +26,8 @@ struct Copy {
 
 Result<void> WriteAll(Copy& c, const char* data, size_t size, uint64_t offset) {
   while (size > 0) {
-    ssize_t n = RetryOnEintr([&] { return ::pwrite(c.to, data, size, static_cast<off_t>(offset)); });
+    ssize_t n =
+        RetryOnEintr([&] { return ::pwrite(c.to, data, size, static_cast<off_t>(offset)); });
     if (n < 0) return Error::FromErrno("write", c.shown);
     data += n;
     size -= static_cast<size_t>(n);
@@ -38,7 +39,8 @@ Result<void> WriteAll(Copy& c, const char* data, size_t size, uint64_t offset) {
 Result<void> CopyData(Copy& c, uint64_t from, uint64_t to) {
   while (from < to) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(c.buf.size(), to - from));
-    ssize_t n = RetryOnEintr([&] { return ::pread(c.from, c.buf.data(), want, static_cast<off_t>(from)); });
+    ssize_t n =
+        RetryOnEintr([&] { return ::pread(c.from, c.buf.data(), want, static_cast<off_t>(from)); });
     if (n < 0) return Error::FromErrno("read", c.object_path);
     if (n == 0) break;  // shorter than recorded: the digest check reports it
     c.hash.Update(c.buf.data(), static_cast<size_t>(n));
@@ -97,8 +99,8 @@ Result<void> ExportFile(const ObjectStore& store, const TreeEntry& entry, int pa
   std::string object_path = store.ObjectPath(entry.digest);
   struct stat st;
   if (::fstat(from.get(), &st) != 0) return Error::FromErrno("stat", object_path);
-  UniqueFd to(::openat(parent_fd, leaf.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                       0600));
+  UniqueFd to(::openat(parent_fd, leaf.c_str(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!to) return Error::FromErrno("create", shown);
   Copy copy{from.get(), to.get(), object_path, shown, {}};
   SNAPRUN_TRY(CopyExtents(copy, static_cast<uint64_t>(st.st_size)));
