@@ -79,7 +79,8 @@ Result<void> RunOutputs(const OutputsFlags& flags) {
     return Error(ErrorCode::kNotFound,
                  "run " + id + " has no harvested outputs (it is " + RunStateName(run.state) + ")");
   }
-  ObjectStore store = SNAPRUN_TRY(ObjectStore::Open(SNAPRUN_TRY(EnsureSnaprunHome())));
+  std::string home = SNAPRUN_TRY(EnsureSnaprunHome());
+  ObjectStore store = SNAPRUN_TRY(ObjectStore::Open(home));
   if (!flags.export_dir.empty()) {
     SNAPRUN_TRY(
         ExportOutputs(run.outputs_digest, store, flags.export_dir, ExportOptions{flags.force}));
