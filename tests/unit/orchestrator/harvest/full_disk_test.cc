@@ -62,7 +62,9 @@ TEST_F(FullDisk, HarvestFailsWithOneErrorNamingTheFileAndCorruptsNothing) {
 
   EXPECT_TRUE(fs::is_empty(home_ + "/objects/tmp"));  // no half object left behind
   for (const TreeEntry& e : first->manifest.entries) {
-    if (e.type == EntryType::kFile) EXPECT_TRUE(store->Verify(e.digest)) << e.path;
+    if (e.type == EntryType::kFile) {
+      EXPECT_TRUE(store->Verify(e.digest)) << e.path;
+    }
   }
   EXPECT_TRUE(LoadOutputsManifest(*store, first->digest));
   auto reread = (*history)->Get(run.id);
