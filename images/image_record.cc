@@ -105,6 +105,15 @@ Result<ImageConfig> ParseImageConfig(const std::string& text, const std::string&
   return out;
 }
 
+Result<void> ReadImageConfigInto(const std::string& config_text, ImageRecord& record) {
+  record.config = SNAPRUN_TRY(ParseImageConfig(config_text, "image config"));
+  json::ObjectPtr config = SNAPRUN_TRY(json::ParseObject(config_text, "image config"));
+  record.created = json::OptionalString(config, "created");
+  record.platform =
+      json::OptionalString(config, "os") + "/" + json::OptionalString(config, "architecture");
+  return Ok();
+}
+
 std::string NowUtc() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};

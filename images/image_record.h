@@ -46,6 +46,8 @@ std::string RecordToJson(const ImageRecord& record);
 Result<ImageRecord> RecordFromJson(const std::string& text, const std::string& file);
 // Reads the "config" part of an OCI (or docker) image config blob.
 Result<ImageConfig> ParseImageConfig(const std::string& text, const std::string& what);
+// Fills RECORD's config, created and platform from an OCI (or docker) image config blob.
+Result<void> ReadImageConfigInto(const std::string& config_text, ImageRecord& record);
 // Current time as "2026-11-27T03:04:05Z".
 std::string NowUtc();
 // The hex part of "sha256:<hex>", or "" when DIGEST is not of that form.

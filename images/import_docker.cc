@@ -87,11 +87,7 @@ Result<ImportOutcome> ImportDockerDir(const std::string& dir, const std::string&
   }
   record.format = ImageFormat::kDocker;
   record.source = dir;
-  record.config = SNAPRUN_TRY(ParseImageConfig(config_text, "image config"));
-  json::ObjectPtr config = SNAPRUN_TRY(json::ParseObject(config_text, "image config"));
-  record.created = json::OptionalString(config, "created");
-  record.platform =
-      json::OptionalString(config, "os") + "/" + json::OptionalString(config, "architecture");
+  SNAPRUN_TRY(ReadImageConfigInto(config_text, record));
   if (is_stored(record.digest)) {
     outcome.rootfs_built = false;
     return outcome;

@@ -125,11 +125,7 @@ Result<ImportOutcome> ImportOciLayout(const std::string& layout, const std::stri
   record.digest = manifest_desc.digest;
   record.format = ImageFormat::kOci;
   record.source = layout;
-  record.config = SNAPRUN_TRY(ParseImageConfig(config_text, "image config"));
-  json::ObjectPtr config = SNAPRUN_TRY(json::ParseObject(config_text, "image config"));
-  record.created = json::OptionalString(config, "created");
-  record.platform =
-      json::OptionalString(config, "os") + "/" + json::OptionalString(config, "architecture");
+  SNAPRUN_TRY(ReadImageConfigInto(config_text, record));
   if (is_stored(record.digest)) {
     outcome.rootfs_built = false;
     return outcome;

@@ -140,16 +140,27 @@ ChildError DropPrivileges(const ChildPlan& plan) {
   return Success();
 }
 
+// chdir, then proof that the directory is inside the new root: getcwd() reports a
+// directory outside it as "(unreachable)…" (how runc detects CVE-2024-21626).
+ChildError EnterCwd(const ChildPlan& plan) {
+  if (chdir(plan.cwd.c_str()) != 0) return Fail(Step::kCwd, errno, "chdir", plan.cwd.c_str());
+  char cwd[4096];
+  if (getcwd(cwd, sizeof cwd) == nullptr) return Fail(Step::kCwd, errno, "getcwd", plan.cwd.c_str());
+  if (cwd[0] != '/') return Fail(Step::kCwd, EPERM, "cwd outside the root", plan.cwd.c_str());
+  return Success();
+}
+
 }  // namespace
 
 void RunCommandChild(const ChildPlan& plan, int report_fd) {
   uint64_t done = 0;
   // Ids before cwd: the directory must be reachable as the command's own user.
   SNAPRUN_CHILD_STEP(Step::kSetIds, SetIds(plan));
-  if (chdir(plan.cwd.c_str()) != 0) Die(report_fd, Fail(Step::kCwd, errno, "chdir", plan.cwd.c_str()));
+  // Fds closed before chdir: the cwd must not resolve through an inherited fd.
+  SNAPRUN_CHILD_STEP(Step::kFds, CloseStrayFds(plan, report_fd));
+  SNAPRUN_CHILD_STEP(Step::kCwd, EnterCwd(plan));
   if (plan.umask >= 0) umask(static_cast<mode_t>(plan.umask));
   SNAPRUN_CHILD_STEP(Step::kRlimits, ApplyRlimits(plan));
-  SNAPRUN_CHILD_STEP(Step::kFds, ArrangeFds(plan, &report_fd));
   // Capabilities after the uid change (which would otherwise clear them), then
   // no_new_privs, then seccomp as the last thing before exec.
   SNAPRUN_CHILD_STEP(Step::kCapabilities, DropPrivileges(plan));
@@ -179,6 +190,8 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
     Die(report_fd, Fail(Step::kDeathSignal, errno, "prctl", "PR_SET_DUMPABLE"));
   }
   SNAPRUN_CHILD_STEP(Step::kStdio, SetStdio(ch));
+  // Before any path is resolved: no host fd may stay reachable through /proc/self/fd.
+  SNAPRUN_CHILD_STEP(Step::kFds, ArrangeFds(plan, &report_fd));
   SNAPRUN_CHILD_STEP(Step::kSetIds, BecomeRootInside(plan));
   // Private before any mount, or the mounts below would propagate to the host.
   SNAPRUN_CHILD_STEP(Step::kMakeRootPrivate, MakeMountsPrivate());

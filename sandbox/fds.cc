@@ -25,7 +25,16 @@ ChildError ArrangeFds(const ChildPlan& plan, int* report_fd) {
   for (int i = 0; i < count; ++i) {
     if (dup2(staged[i], 3 + i) < 0) return Fail(Step::kFds, errno, "dup2", "preserved fd");
   }
-  if (syscall(SYS_close_range, 3 + count, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+  return CloseStrayFds(plan, *report_fd);
+}
+
+ChildError CloseStrayFds(const ChildPlan& plan, int report_fd) {
+  const int first = 3 + static_cast<int>(plan.preserved_fds.size());
+  // Closed, not merely close-on-exec: an inherited directory fd left open while the
+  // child resolves paths is reachable as /proc/self/fd/N, a way out to the host
+  // (CVE-2024-21626). Only the report socket stays, close-on-exec.
+  if ((report_fd > first && syscall(SYS_close_range, first, report_fd - 1, 0U) != 0) ||
+      syscall(SYS_close_range, report_fd + 1, ~0U, 0U) != 0) {
     return Fail(Step::kFds, errno, "close_range", "inherited fds");
   }
   return Success();

@@ -1,6 +1,8 @@
 // File descriptors the command inherits: 0-2, then the preserved fds renumbered to
-// 3, 4, … (OCI --preserve-fds). Everything else is marked close-on-exec with
-// close_range, so the error socket still works until the exec itself closes it.
+// 3, 4, … (OCI --preserve-fds). Everything else is closed with close_range, except
+// the error socket, which is close-on-exec so it works until the exec itself.
+// ArrangeFds runs first thing after stdio is set up, before any path is resolved;
+// CloseStrayFds closes what setup opened since, in the command's child before chdir.
 #pragma once
 
 #include "sandbox/child_error.h"
@@ -11,5 +13,7 @@ namespace snaprun::sandbox {
 // REPORT_FD is moved above the preserved range first so a dup2 cannot clobber it;
 // *report_fd is updated.
 ChildError ArrangeFds(const ChildPlan& plan, int* report_fd);
+// Closes every fd above the preserved range except REPORT_FD (which must be above it).
+ChildError CloseStrayFds(const ChildPlan& plan, int report_fd);
 
 }  // namespace snaprun::sandbox

@@ -2,6 +2,9 @@
 
 #include <Poco/JSON/Stringifier.h>
 
+#include <cctype>
+#include <cstdint>
+#include <optional>
 #include <sstream>
 
 #include "sandbox/seccomp.h"
@@ -21,6 +24,38 @@ bool ProvidedByRuntime(const std::string& type, const std::string& dest) {
          ((type == "tmpfs" || type == "shm") && dest == "/dev/shm");
 }
 
+// tmpfs size= as mount(8) reads it: bytes, or a k/m/g suffix (KiB/MiB/GiB). Percent
+// sizes are refused rather than guessed; so is anything after the number.
+std::optional<uint64_t> ParseTmpfsSize(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 19 || text.size() - digits > 1) return std::nullopt;
+  uint64_t value = std::stoull(text.substr(0, digits));
+  int shift = 0;
+  if (digits < text.size()) {
+    switch (std::tolower(static_cast<unsigned char>(text[digits]))) {
+      case 'k': shift = 10; break;
+      case 'm': shift = 20; break;
+      case 'g': shift = 30; break;
+      default: return std::nullopt;
+    }
+  }
+  if (value > (UINT64_MAX >> shift)) return std::nullopt;
+  return value << shift;
+}
+
+// mode= is octal digits only, at most 07777.
+std::optional<uint32_t> ParseMode(const std::string& text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  uint32_t mode = 0;
+  for (char c : text) {
+    if (c < '0' || c > '7') return std::nullopt;
+    mode = mode * 8 + static_cast<uint32_t>(c - '0');
+  }
+  if (mode > 07777) return std::nullopt;
+  return mode;
+}
+
 Result<void> ApplyOption(OciReader& r, const std::string& opt, const std::string& at, Mount& m) {
   auto value = [&](const char* prefix) { return opt.substr(std::string(prefix).size()); };
   if (opt == "ro") m.read_only = true;
@@ -35,9 +70,13 @@ Result<void> ApplyOption(OciReader& r, const std::string& opt, const std::string
   else if (opt == "rbind") { m.type = MountType::kBind; m.recursive = true; }
   else if (opt == "private" || opt == "rprivate") {}  // every mount here is private already
   else if (opt.rfind("size=", 0) == 0) {
-    try { m.size_bytes = std::stoull(value("size=")); } catch (...) { return r.Invalid(at, "bad size"); }
+    auto size = ParseTmpfsSize(value("size="));
+    if (!size) return r.Invalid(at, "bad size \"" + value("size=") + "\" (bytes, or k/m/g)");
+    m.size_bytes = *size;
   } else if (opt.rfind("mode=", 0) == 0) {
-    try { m.mode = static_cast<uint32_t>(std::stoul(value("mode="), nullptr, 8)); } catch (...) { return r.Invalid(at, "bad mode"); }
+    auto mode = ParseMode(value("mode="));
+    if (!mode) return r.Invalid(at, "bad mode \"" + value("mode=") + "\" (octal, at most 07777)");
+    m.mode = *mode;
   } else if (opt.rfind("lowerdir=", 0) == 0) {
     std::stringstream dirs(value("lowerdir="));
     for (std::string d; std::getline(dirs, d, ':');) m.overlay_lower.push_back(d);

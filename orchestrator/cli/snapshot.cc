@@ -38,19 +38,19 @@ void ShowProgress(const HashProgress& p) {
 std::string Summary(const ExcludedSummary& e) {
   std::string out = std::to_string(e.files) + " files";
   if (e.dirs > 0) out += ", " + std::to_string(e.dirs) + " directories";
-  return out + " (" + FormatSize(e.bytes) + ")";
+  return out + " (" + FormatApproximateSize(e.bytes) + ")";
 }
 
 void PrintText(const SnapshotResult& r, const SnapshotFlags& flags) {
   if (flags.list) {
     for (const TreeEntry& e : r.manifest.entries) {
       if (e.type == EntryType::kDirectory) continue;
-      std::string size = e.type == EntryType::kSymlink ? "-> " + e.target : FormatSize(e.size);
+      std::string size = e.type == EntryType::kSymlink ? "-> " + e.target : FormatApproximateSize(e.size);
       std::cout << e.path << "  " << size << "\n";
     }
   }
   std::cout << "snapshot sha256:" << r.digest << "\n"
-            << "included: " << r.manifest.files << " files, " << FormatSize(r.manifest.bytes)
+            << "included: " << r.manifest.files << " files, " << FormatApproximateSize(r.manifest.bytes)
             << "\n";
   for (const ExcludedSummary& e : r.excluded) {
     std::cout << "excluded by " << e.source << ": " << Summary(e) << "\n";

@@ -41,7 +41,7 @@ std::string Listing(const std::string& title, const std::vector<Sized>& items,
                     bool by_count = false) {
   std::string out = title + ":\n";
   for (const Sized& item : items) {
-    std::string size = by_count ? std::to_string(item.bytes) + " files" : FormatSize(item.bytes);
+    std::string size = by_count ? std::to_string(item.bytes) + " files" : FormatApproximateSize(item.bytes);
     out += "  " + std::string(size.size() < 10 ? 10 - size.size() : 0, ' ') + size + "  " +
            item.path + "\n";
   }
@@ -92,7 +92,7 @@ std::string FormatMegabytes(uint64_t bytes) {
   return buf;
 }
 
-std::string FormatSize(uint64_t bytes) {
+std::string FormatApproximateSize(uint64_t bytes) {
   static const char* kUnits[] = {"KB", "MB", "GB", "TB"};
   if (bytes < 1024) return std::to_string(bytes) + " B";
   double value = static_cast<double>(bytes) / 1024.0;

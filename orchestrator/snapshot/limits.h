@@ -24,7 +24,7 @@ Result<SnapshotLimits> ApplyLimitEnvironment(SnapshotLimits limits);
 // "300.0 MB" (MB = 1024 * 1024 bytes, as Azure ML prints it).
 std::string FormatMegabytes(uint64_t bytes);
 // "512 B", "12.3 KB", "4.8 MB", "1.2 GB" (binary units), for listings.
-std::string FormatSize(uint64_t bytes);
+std::string FormatApproximateSize(uint64_t bytes);
 
 // kLimitExceeded with the Azure ML wording, the five largest files and directories, and
 // the .amlignore lines or settings that would fix it; Ok when within both limits.

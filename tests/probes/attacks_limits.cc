@@ -8,11 +8,14 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 
@@ -82,27 +85,32 @@ Report Forkbomb(const Args& args) {
   return {Outcome::kEscaped, 0, what + " (the ceiling) without hitting a limit"};
 }
 
+// MB megabytes in total, split over PROCS processes: a per-process limit (RLIMIT_AS)
+// stops one hog but not several, a per-sandbox one (cgroup memory.max) stops both.
 Report Memhog(const Args& args) {
   long mb = ArgOr(args, 0, 4096);
+  long procs = std::max(1L, ArgOr(args, 1, 1));
   int progress[2];
   if (pipe(progress) != 0) return {Outcome::kError, errno, "pipe"};
-  pid_t pid = fork();
-  if (pid == 0) {
-    close(progress[0]);
-    Hog(mb, progress[1]);
+  for (long i = 0; i < procs; ++i) {
+    if (fork() == 0) {
+      close(progress[0]);
+      Hog(mb / procs, progress[1]);
+    }
   }
   close(progress[1]);
   long touched = 0;
   char buf[256];
   for (ssize_t n; (n = read(progress[0], buf, sizeof buf)) > 0;) touched += n;
   close(progress[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  std::string what = "touched " + std::to_string(touched) + " of " + std::to_string(mb) + " MB";
-  if (WIFSIGNALED(status)) {
-    return {Outcome::kBlocked, 0, what + ", then killed by signal " + std::to_string(WTERMSIG(status))};
+  std::string how;
+  for (int status = 0; wait(&status) > 0;) {
+    if (WIFSIGNALED(status)) how = ", a hog was killed by signal " + std::to_string(WTERMSIG(status));
+    else if (WEXITSTATUS(status) == 3 && how.empty()) how = ", mmap failed";
   }
-  if (WEXITSTATUS(status) == 3) return {Outcome::kBlocked, ENOMEM, what + ", then mmap failed"};
+  std::string what = "touched " + std::to_string(touched) + " of " + std::to_string(mb) +
+                     " MB in " + std::to_string(procs) + " processes";
+  if (touched < mb / procs * procs) return {Outcome::kBlocked, 0, what + how};
   return {Outcome::kEscaped, 0, what + " without hitting a limit"};
 }
 
@@ -152,6 +160,26 @@ Report NetConnect(const Args& args) {
   bool unreachable = err == ECONNREFUSED || err == ENETUNREACH || err == EHOSTUNREACH ||
                      err == ETIMEDOUT || err == EPERM || err == EACCES;
   return {unreachable ? Outcome::kBlocked : Outcome::kError, err, Describe(what, err)};
+}
+
+Report UnixConnect(const Args& args) {
+  if (args.empty()) return {Outcome::kError, 0, "usage: unix-connect @ABSTRACT|PATH"};
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (args[0].size() >= sizeof addr.sun_path) return {Outcome::kError, 0, "name too long"};
+  std::memcpy(addr.sun_path, args[0].data(), args[0].size());
+  if (args[0][0] == '@') addr.sun_path[0] = '\0';  // the abstract namespace
+  socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + args[0].size());
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int socket_err = errno;
+  if (fd < 0) return Judge(-1, socket_err, "socket(AF_UNIX)");
+  long rc = connect(fd, reinterpret_cast<sockaddr*>(&addr), len);
+  int err = errno;
+  close(fd);
+  if (rc == 0) return {Outcome::kEscaped, 0, "connect to unix socket " + args[0] + ": succeeded"};
+  bool unreachable = err == ECONNREFUSED || err == ENOENT || err == EACCES || err == EPERM;
+  return {unreachable ? Outcome::kBlocked : Outcome::kError, err,
+          Describe("connect to unix socket " + args[0], err)};
 }
 
 }  // namespace snaprun::probe

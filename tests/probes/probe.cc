@@ -67,12 +67,13 @@ constexpr Command kCommands[] = {
     {"caps", Caps, ""},                    {"setuid", Setuid, "SETUID_BINARY"},
     {"ids", Ids, ""},                      {"fds", Fds, ""},
     {"pids", Pids, ""},                    {"userns", Userns, ""},
-    {"forkbomb", Forkbomb, "[MAX]"},       {"memhog", Memhog, "[MB]"},
+    {"forkbomb", Forkbomb, "[MAX]"},       {"memhog", Memhog, "[MB [PROCS]]"},
     {"cpu-spin", CpuSpin, "[SECONDS]"},    {"net-connect", NetConnect, "IP PORT"},
     {"kmod", Kmod, ""},                    {"keyctl", Keyctl, ""},
     {"bpf", Bpf, ""},                      {"io_uring", IoUring, ""},
     {"perf", Perf, ""},                    {"x32", X32, ""},
     {"kexec", Kexec, ""},                  {"tiocsti", Tiocsti, ""},
+    {"unix-connect", UnixConnect, "@ABSTRACT|PATH"},
 };
 
 std::string JsonString(std::string_view s) {

@@ -73,6 +73,7 @@ Report Forkbomb(const Args&);
 Report Memhog(const Args&);
 Report CpuSpin(const Args&);
 Report NetConnect(const Args&);
+Report UnixConnect(const Args&);
 Report Kmod(const Args&);
 Report Keyctl(const Args&);
 Report Bpf(const Args&);

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <optional>
+#include <string>
+
 #include "tests/security/sandbox_runner.h"
 
 namespace snaprun::security {
@@ -33,6 +36,24 @@ TEST(ProcExe, RuntimeBinaryNotWritable) { SNAPRUN_EXPECT_BLOCKED(Attack({"proc-e
 
 // CVE-2024-21626: a leaked host directory fd as cwd.
 TEST(CwdProcfd, NoDirectoryOutsideRoot) { SNAPRUN_EXPECT_BLOCKED(Attack({"cwd-procfd"})); }
+
+// The same CVE as runc had it: the caller leaks a host directory fd (7, on the host's
+// /) and the config names /proc/self/fd/7 as cwd. The runtime must close foreign fds
+// before it resolves cwd, or refuse the cwd; either way the command must not start
+// with its cwd outside the root.
+TEST(CwdProcfd, LeakedFdAsConfiguredCwdDoesNotEscape) {
+  SandboxSpec spec = Attack({"cwd-procfd"});
+  spec.cwd = "/proc/self/fd/7";
+  spec.launcher = {"sh", "-c", "exec 7</ && exec \"$@\"", "sh"};
+  std::string why;
+  std::optional<ProbeRun> run = RunProbe(spec, &why);
+  if (!run) GTEST_SKIP() << why;
+  if (!run->line) {
+    EXPECT_NE(run->command.exit_code, 0) << "no verdict but success?\n" << run->Explain();
+    return;  // refused before exec: the promise holds
+  }
+  EXPECT_EQ(run->line->result, "blocked") << run->Explain();
+}
 
 }  // namespace
 }  // namespace snaprun::security

@@ -4,8 +4,12 @@
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -73,6 +77,22 @@ TEST(Network, HostAddressUnreachable) {
   Listener listener(htonl(INADDR_ANY));
   ASSERT_GT(listener.port, 0);
   SNAPRUN_EXPECT_BLOCKED(Attack({"net-connect", *address, std::to_string(listener.port)}));
+}
+
+// Abstract unix sockets (D-Bus, X11, containerd shims) belong to the network
+// namespace: one listening on the host must be unreachable.
+TEST(Network, HostAbstractUnixSocketUnreachable) {
+  std::string name = "@snaprun-security-" + std::to_string(getpid());
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path + 1, name.data() + 1, name.size() - 1);
+  socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0) << std::strerror(errno);
+  ASSERT_EQ(listen(fd, 4), 0);
+  // Rootless runs come from another uid; abstract sockets have no permission check.
+  SNAPRUN_EXPECT_BLOCKED(Attack({"unix-connect", name}));
+  close(fd);
 }
 
 }  // namespace

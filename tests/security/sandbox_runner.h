@@ -33,6 +33,7 @@ struct RlimitSpec {
 // What the sandbox should look like; the defaults are the safe ones.
 struct SandboxSpec {
   std::vector<std::string> probe_args;  // the attack and its arguments
+  std::string cwd = "/";                // process.cwd, resolved inside the sandbox
   uint32_t uid = 0;                     // inside the sandbox
   uint32_t gid = 0;
   bool default_seccomp = true;          // embed policies/seccomp/default.json

@@ -42,6 +42,35 @@ TEST(OciConfig, MapsMountOptions) {
   EXPECT_TRUE(r->mounts[0].noexec);
 }
 
+std::string TmpfsWithOptions(const std::string& options) {
+  return Spec("", R"(, "mounts": [{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs",
+                                    "options": [)" + options + R"(]}])", "");
+}
+
+TEST(OciConfig, TmpfsSizeAndModeReadAsMountDoes) {
+  auto r = ConfigFromOciJson(TmpfsWithOptions(R"("size=16m", "mode=1777")"), "/b", "c");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->mounts[0].size_bytes, 16u << 20);
+  EXPECT_EQ(r->mounts[0].mode, 01777u);
+  r = ConfigFromOciJson(TmpfsWithOptions(R"("size=4096")"), "/b", "c");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->mounts[0].size_bytes, 4096u);
+}
+
+TEST(OciConfig, TmpfsSizeWithGarbageOrSignIsRefused) {
+  for (const char* bad : {"size=16x", "size=-1", "size=16mb", "size=", "size=50%",
+                          "size=99999999999999999999"}) {
+    EXPECT_NE(ErrorOf(TmpfsWithOptions(std::string("\"") + bad + "\"")).find("bad size"),
+              std::string::npos)
+        << bad;
+  }
+  for (const char* bad : {"mode=8", "mode=0755x", "mode=-1", "mode=177777"}) {
+    EXPECT_NE(ErrorOf(TmpfsWithOptions(std::string("\"") + bad + "\"")).find("bad mode"),
+              std::string::npos)
+        << bad;
+  }
+}
+
 TEST(OciConfig, UnknownTopLevelKeyIsNamed) {
   EXPECT_NE(ErrorOf(Spec("", R"(, "hooks": {})", "")).find("hooks: unknown"), std::string::npos);
 }
