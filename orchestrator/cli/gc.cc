@@ -1,11 +1,12 @@
 // `snaprun gc [--dry-run] [--now]`: removes what no run and no snapshot references
 // (objects, outputs manifests, materialized trees, temp files, images) and prints what
 // it freed. Anything younger than an hour is kept unless --now.
+#include "orchestrator/harvest/gc.h"
+
 #include <cstdio>
 #include <memory>
 
 #include "orchestrator/cli/commands.h"
-#include "orchestrator/harvest/gc.h"
 #include "orchestrator/harvest/outputs_limits.h"
 #include "orchestrator/history/sqlite_history_store.h"
 #include "orchestrator/home/home.h"
@@ -19,16 +20,18 @@ struct GcFlags {
 };
 
 void PrintReport(const GcReport& r, bool dry_run) {
-  for (const std::string& warning : r.warnings) fprintf(stderr, "snaprun: warning: %s\n", warning.c_str());
+  for (const std::string& warning : r.warnings)
+    fprintf(stderr, "snaprun: warning: %s\n", warning.c_str());
   for (const std::string& image : r.images) {
     printf("%s image %s\n", dry_run ? "would remove" : "removed", image.c_str());
   }
-  printf("%s %llu objects (%s), %llu outputs manifests, %llu trees, %llu temp files, %zu images; "
-         "kept %llu objects\n",
-         dry_run ? "would free" : "freed", static_cast<unsigned long long>(r.objects),
-         FormatBinarySize(r.object_bytes).c_str(), static_cast<unsigned long long>(r.manifests),
-         static_cast<unsigned long long>(r.trees), static_cast<unsigned long long>(r.temp_files),
-         r.images.size(), static_cast<unsigned long long>(r.kept_objects));
+  printf(
+      "%s %llu objects (%s), %llu outputs manifests, %llu trees, %llu temp files, %zu images; "
+      "kept %llu objects\n",
+      dry_run ? "would free" : "freed", static_cast<unsigned long long>(r.objects),
+      FormatBinarySize(r.object_bytes).c_str(), static_cast<unsigned long long>(r.manifests),
+      static_cast<unsigned long long>(r.trees), static_cast<unsigned long long>(r.temp_files),
+      r.images.size(), static_cast<unsigned long long>(r.kept_objects));
 }
 
 Result<void> RunGc(const GcFlags& flags) {

@@ -76,15 +76,16 @@ Result<void> RunOutputs(const OutputsFlags& flags) {
   std::string id = SNAPRUN_TRY(history->ResolveId(flags.run));
   RunRecord run = SNAPRUN_TRY(history->Get(id));
   if (run.outputs_digest.empty()) {
-    return Error(ErrorCode::kNotFound, "run " + id + " has no harvested outputs (it is " +
-                                           RunStateName(run.state) + ")");
+    return Error(ErrorCode::kNotFound,
+                 "run " + id + " has no harvested outputs (it is " + RunStateName(run.state) + ")");
   }
   std::string home = SNAPRUN_TRY(EnsureSnaprunHome());
   ObjectStore store = SNAPRUN_TRY(ObjectStore::Open(home));
   if (!flags.export_dir.empty()) {
-    SNAPRUN_TRY(ExportOutputs(run.outputs_digest, store, flags.export_dir,
-                              ExportOptions{flags.force}));
-    if (!flags.json) printf("exported the outputs of run %s to %s\n", id.c_str(), flags.export_dir.c_str());
+    SNAPRUN_TRY(
+        ExportOutputs(run.outputs_digest, store, flags.export_dir, ExportOptions{flags.force}));
+    if (!flags.json)
+      printf("exported the outputs of run %s to %s\n", id.c_str(), flags.export_dir.c_str());
     return Ok();
   }
   Manifest manifest = SNAPRUN_TRY(LoadOutputsManifest(store, run.outputs_digest));

@@ -34,7 +34,8 @@ Result<void> CheckEntryPath(const std::string& path) {
 // Parent directory fds, kept for the run of siblings that sorted entries give.
 class ParentCache {
  public:
-  explicit ParentCache(int root_fd, std::string shown) : root_fd_(root_fd), shown_(std::move(shown)) {}
+  explicit ParentCache(int root_fd, std::string shown)
+      : root_fd_(root_fd), shown_(std::move(shown)) {}
   Result<int> For(const std::string& path) {
     size_t slash = path.rfind('/');
     std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
@@ -80,7 +81,8 @@ Result<void> ApplyDirectoryModes(int root_fd, const Manifest& manifest, const st
   for (auto it = manifest.entries.rbegin(); it != manifest.entries.rend(); ++it) {
     if (it->type != EntryType::kDirectory) continue;
     UniqueFd dir = SNAPRUN_TRY(OpenBeneath(root_fd, it->path, O_RDONLY | O_DIRECTORY, shown));
-    if (::fchmod(dir.get(), it->mode) != 0) return Error::FromErrno("chmod", shown + "/" + it->path);
+    if (::fchmod(dir.get(), it->mode) != 0)
+      return Error::FromErrno("chmod", shown + "/" + it->path);
   }
   return Ok();
 }
@@ -104,7 +106,8 @@ Result<bool> CheckDestination(const std::string& dest, bool force) {
   }
   ::closedir(dir);
   if (!empty && !force) {
-    return Error(ErrorCode::kAlreadyExists, dest + " exists and is not empty (--force replaces it)");
+    return Error(ErrorCode::kAlreadyExists,
+                 dest + " exists and is not empty (--force replaces it)");
   }
   return true;
 }

@@ -21,12 +21,14 @@ struct Copy {
   const std::string& object_path;
   const std::string& shown;
   Sha256 hash;
-  std::vector<char> buf = std::vector<char>(kBufferBytes);
+  std::vector<char>&
+      buf;  // reused across files: a fresh 1 MiB buffer each costs more than a small file
 };
 
 Result<void> WriteAll(Copy& c, const char* data, size_t size, uint64_t offset) {
   while (size > 0) {
-    ssize_t n = RetryOnEintr([&] { return ::pwrite(c.to, data, size, static_cast<off_t>(offset)); });
+    ssize_t n =
+        RetryOnEintr([&] { return ::pwrite(c.to, data, size, static_cast<off_t>(offset)); });
     if (n < 0) return Error::FromErrno("write", c.shown);
     data += n;
     size -= static_cast<size_t>(n);
@@ -38,7 +40,8 @@ Result<void> WriteAll(Copy& c, const char* data, size_t size, uint64_t offset) {
 Result<void> CopyData(Copy& c, uint64_t from, uint64_t to) {
   while (from < to) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(c.buf.size(), to - from));
-    ssize_t n = RetryOnEintr([&] { return ::pread(c.from, c.buf.data(), want, static_cast<off_t>(from)); });
+    ssize_t n =
+        RetryOnEintr([&] { return ::pread(c.from, c.buf.data(), want, static_cast<off_t>(from)); });
     if (n < 0) return Error::FromErrno("read", c.object_path);
     if (n == 0) break;  // shorter than recorded: the digest check reports it
     c.hash.Update(c.buf.data(), static_cast<size_t>(n));
@@ -49,10 +52,10 @@ Result<void> CopyData(Copy& c, uint64_t from, uint64_t to) {
 }
 
 void HashZeros(Copy& c, uint64_t size) {
-  std::fill(c.buf.begin(), c.buf.end(), '\0');
+  static const std::vector<char> zeros(kBufferBytes, '\0');
   for (uint64_t left = size; left > 0;) {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(left, c.buf.size()));
-    c.hash.Update(c.buf.data(), n);
+    size_t n = static_cast<size_t>(std::min<uint64_t>(left, zeros.size()));
+    c.hash.Update(zeros.data(), n);
     left -= n;
   }
 }
@@ -97,10 +100,11 @@ Result<void> ExportFile(const ObjectStore& store, const TreeEntry& entry, int pa
   std::string object_path = store.ObjectPath(entry.digest);
   struct stat st;
   if (::fstat(from.get(), &st) != 0) return Error::FromErrno("stat", object_path);
-  UniqueFd to(::openat(parent_fd, leaf.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                       0600));
+  UniqueFd to(::openat(parent_fd, leaf.c_str(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!to) return Error::FromErrno("create", shown);
-  Copy copy{from.get(), to.get(), object_path, shown, {}};
+  thread_local std::vector<char> buffer(kBufferBytes);
+  Copy copy{from.get(), to.get(), object_path, shown, {}, buffer};
   SNAPRUN_TRY(CopyExtents(copy, static_cast<uint64_t>(st.st_size)));
   std::string actual = copy.hash.HexDigest();
   if (actual != entry.digest || static_cast<uint64_t>(st.st_size) != entry.size) {

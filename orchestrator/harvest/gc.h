@@ -18,7 +18,7 @@
 namespace snaprun::orchestrator {
 
 struct GcOptions {
-  bool dry_run = false;  // report what would go; delete nothing
+  bool dry_run = false;              // report what would go; delete nothing
   std::chrono::seconds grace{3600};  // keep anything modified more recently (0: --now)
 };
 
@@ -29,7 +29,7 @@ struct GcReport {
   uint64_t temp_files = 0;                 // orphans in objects/tmp
   std::vector<std::string> images;         // digests of images removed
   uint64_t kept_objects = 0;
-  std::vector<std::string> warnings;       // roots that could not be read, and so on
+  std::vector<std::string> warnings;  // roots that could not be read, and so on
 };
 
 // HISTORY is the store the runs are recorded in (SqliteHistoryStore in HOME normally).

@@ -48,7 +48,8 @@ std::string BareHex(const std::string& digest) {
 bool OlderThan(const std::string& path, std::chrono::seconds grace) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return true;
-  return st.st_mtime + grace.count() <= ::time(nullptr) && st.st_ctime + grace.count() <= ::time(nullptr);
+  return st.st_mtime + grace.count() <= ::time(nullptr) &&
+         st.st_ctime + grace.count() <= ::time(nullptr);
 }
 
 Result<RunReferences> CollectRunReferences(HistoryStore& history) {

@@ -21,7 +21,7 @@ struct RunReferences {
 
 struct LiveSet {
   std::set<std::string> objects;
-  std::set<std::string> outputs_manifests;  // to keep
+  std::set<std::string> outputs_manifests;   // to keep
   std::vector<std::string> stale_manifests;  // outputs manifests to remove
   std::vector<std::string> warnings;
   bool complete = true;  // false: some root was unreadable, keep every object

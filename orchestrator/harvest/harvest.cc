@@ -35,8 +35,9 @@ Result<HashOutcome> StoreFiles(int root_fd, const std::string& dir, WalkResult& 
                                const ObjectStore& store, const HarvestLimits& limits,
                                const HarvestOptions& options, const AdmitFile& admit) {
   StatCache no_cache = StatCache::Load("");  // outputs are new by nature: always read
-  HashOutcome hashed = SNAPRUN_TRY(HashFiles(root_fd, dir, walk.entries, store, no_cache,
-                                             HashOptions{options.threads, options.progress, admit}));
+  HashOutcome hashed =
+      SNAPRUN_TRY(HashFiles(root_fd, dir, walk.entries, store, no_cache,
+                            HashOptions{options.threads, options.progress, admit}));
   // Files may have grown between the walk and the read: check what was actually read.
   if (auto within = CheckOutputLimits(dir, walk.entries, limits); !within) {
     for (const PendingObject& object : hashed.pending) store.Discard(object);

@@ -39,8 +39,8 @@ struct HarvestOptions {
 struct OutputsResult {
   std::string digest;  // hex SHA-256 of the manifest; the history records "sha256:" + digest
   Manifest manifest;
-  uint64_t files = 0;  // regular files and symlinks recorded
-  uint64_t bytes = 0;  // apparent bytes of the regular files
+  uint64_t files = 0;              // regular files and symlinks recorded
+  uint64_t bytes = 0;              // apparent bytes of the regular files
   uint64_t stored_bytes = 0;       // bytes written to the store this time (new objects)
   std::vector<std::string> notes;  // what was skipped, and why
 };

@@ -55,8 +55,10 @@ std::string FormatBinarySize(uint64_t bytes) {
     ++unit;
   }
   char buf[32];
-  if (unit == 0) snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-  else snprintf(buf, sizeof buf, "%.1f %s", value, kUnits[unit]);
+  if (unit == 0)
+    snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  else
+    snprintf(buf, sizeof buf, "%.1f %s", value, kUnits[unit]);
   return buf;
 }
 

@@ -59,9 +59,8 @@ Result<uint64_t> CopyRange(int fd, uint64_t from, uint64_t to, ObjectStore::Writ
   uint64_t done = 0;
   while (from + done < to) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), to - from - done));
-    ssize_t n = RetryOnEintr([&] {
-      return ::pread(fd, buf.data(), want, static_cast<off_t>(from + done));
-    });
+    ssize_t n = RetryOnEintr(
+        [&] { return ::pread(fd, buf.data(), want, static_cast<off_t>(from + done)); });
     if (n < 0) return Error::FromErrno("read", shown);
     if (n == 0) break;  // shrank: the caller's size check notices
     SNAPRUN_TRY(writer.Append(buf.data(), static_cast<size_t>(n)));
@@ -93,7 +92,8 @@ Result<uint64_t> CopySparse(int fd, uint64_t size, ObjectStore::Writer& writer,
 }
 
 bool IsSparse(const struct stat& st) {
-  return st.st_size > 0 && static_cast<uint64_t>(st.st_blocks) * 512 < static_cast<uint64_t>(st.st_size);
+  return st.st_size > 0 &&
+         static_cast<uint64_t>(st.st_blocks) * 512 < static_cast<uint64_t>(st.st_size);
 }
 
 // One attempt: nullopt when the file changed while being read.
@@ -102,9 +102,9 @@ Result<std::optional<PendingObject>> CopyIntoStore(int fd, const struct stat& be
                                                    std::vector<char>& buf, bool& changed) {
   ObjectStore::Writer writer = SNAPRUN_TRY(shared.store.NewWriter());
   uint64_t size = static_cast<uint64_t>(before.st_size);
-  uint64_t read_bytes =
-      IsSparse(before) ? SNAPRUN_TRY(CopySparse(fd, size, writer, shown, shared, buf))
-                       : SNAPRUN_TRY(CopyRange(fd, 0, UINT64_MAX, writer, shown, shared, buf));
+  uint64_t read_bytes = IsSparse(before)
+                            ? SNAPRUN_TRY(CopySparse(fd, size, writer, shown, shared, buf))
+                            : SNAPRUN_TRY(CopyRange(fd, 0, UINT64_MAX, writer, shown, shared, buf));
   struct stat after;
   if (::fstat(fd, &after) != 0) return Error::FromErrno("stat", shown);
   changed = !SameVersion(before, after) || read_bytes != size;
@@ -116,8 +116,8 @@ Result<void> HashOne(TreeEntry& entry, Shared& shared, std::vector<char>& buf) {
   std::string shown = shared.shown + "/" + entry.path;
   for (int attempt = 0; attempt < HashOptions::kAttempts; ++attempt) {
     // O_NONBLOCK: a fifo swapped in since the walk must not block the open.
-    UniqueFd fd = SNAPRUN_TRY(
-        OpenBeneath(shared.root_fd, entry.path, O_RDONLY | O_NONBLOCK, shared.shown));
+    UniqueFd fd =
+        SNAPRUN_TRY(OpenBeneath(shared.root_fd, entry.path, O_RDONLY | O_NONBLOCK, shared.shown));
     struct stat before;
     if (::fstat(fd.get(), &before) != 0) return Error::FromErrno("stat", shown);
     if (!S_ISREG(before.st_mode)) {
@@ -181,9 +181,9 @@ unsigned ThreadCount(const HashOptions& options, size_t files) {
 
 }  // namespace
 
-Result<HashOutcome> HashFiles(int root_fd, const std::string& shown, std::vector<TreeEntry>& entries,
-                              const ObjectStore& store, const StatCache& cache,
-                              const HashOptions& options) {
+Result<HashOutcome> HashFiles(int root_fd, const std::string& shown,
+                              std::vector<TreeEntry>& entries, const ObjectStore& store,
+                              const StatCache& cache, const HashOptions& options) {
   Shared shared{shown, store, cache, root_fd, {}, {}, {}, {}, {}, {}, {}, 0, {}, {}, options.admit};
   HashProgress progress;
   for (TreeEntry& e : entries) {

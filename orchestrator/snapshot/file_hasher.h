@@ -1,9 +1,9 @@
 // Hashes the regular files of a walk into the object store, on a small pool of threads
 // (one per core, at most kMaxThreads), reading each file once with a large buffer while
 // copying it into a pending object. A file whose size, mtime or ctime moves while it is
-// read is retried, then refused: a torn file is never stored. Sparse files are read by
-// extent (SEEK_DATA/SEEK_HOLE): holes are hashed as zeros, never read, and stay holes. Stat-cache hits whose object
-// is present are not read at all.
+// read is retried, then refused: a torn file is never stored. Stat-cache hits whose object
+// is present are not read at all. Sparse files are read by extent (SEEK_DATA/SEEK_HOLE):
+// holes are hashed as zeros, never read, and stay holes in the store.
 #pragma once
 
 #include <cstdint>

@@ -81,10 +81,10 @@ Result<SnapshotResult> TakeSnapshot(const std::string& dir_arg, const SnapshotLi
   std::string cache_path = store.home() + "/cache/stat-cache";
   SNAPRUN_TRY_CTX(MakeDirectories(store.home() + "/cache", 0700), context);
   StatCache cache = options.use_stat_cache ? StatCache::Load(cache_path) : StatCache::Load("");
-  HashOutcome hashed = SNAPRUN_TRY_CTX(
-      HashFiles(root.get(), dir, walk.entries, store, cache,
-                HashOptions{options.threads, options.progress, {}}),
-      context);
+  HashOutcome hashed =
+      SNAPRUN_TRY_CTX(HashFiles(root.get(), dir, walk.entries, store, cache,
+                                HashOptions{options.threads, options.progress, {}}),
+                      context);
   result.timings.hash_seconds = SecondsSince(start);
   // Files may have grown between the walk and the read: check what is actually stored.
   if (auto within = CheckLimits(dir, walk.entries, limits); !within) {
