@@ -261,14 +261,21 @@ TEST_P(SandboxRun, SupervisorForwardsTermToTheCommand) {
 }
 
 TEST_P(SandboxRun, SandboxDiesWithItsSupervisor) {
-  WriteConfig(Bundle("exec sleep 29 >/dev/null 2>&1"));
+  // A duration no other test uses at the same time (ctest runs the Root and Rootless
+  // variants side by side), so the count below sees only this test's sleeper.
+  std::string marker = "sleep " + std::to_string(100000 + getpid());
+  WriteConfig(Bundle("exec " + marker + " >/dev/null 2>&1"));
   std::string cli = BinaryPath("snaprun-sandbox") + " run --bundle " + bundle_.path() + " t";
   std::vector<std::string> argv = {
-      "sh", "-c", cli + " >/dev/null 2>&1 & p=$!; sleep 0.5; kill -KILL $p; sleep 0.5; "
-                        "ps -eo ppid,args | grep -c ' sleep 29$' || true"};
+      "sh", "-c",
+      "count() { ps -eo args | grep -c '^" + marker + "$'; }; "
+      "await() { i=0; while [ \"$(count)\" != $1 ] && [ $i -lt 100 ]; do sleep 0.1; "
+      "i=$((i+1)); done; count; }; " +
+          cli + " >/dev/null 2>&1 & p=$!; await 1; kill -KILL $p; await 0; true"};
   if (user_) argv = AsUser(*user_, argv);
   auto r = RunCommand(argv);
-  EXPECT_EQ(r.out, "0\n") << r.err;
+  // Running while the supervisor lived, gone once it was killed.
+  EXPECT_EQ(r.out, "1\n0\n") << r.err;
 }
 
 TEST_P(SandboxRun, OverlayWritesStayInTheSandbox) {
