@@ -37,6 +37,8 @@ const char* StepName(Step step) {
     case Step::kNoNewPrivs: return "no_new_privs";
     case Step::kSeccomp: return "seccomp";
     case Step::kExec: return "exec";
+    case Step::kTimeNamespace: return "time namespace";
+    case Step::kCpuAffinity: return "cpu affinity";
     case Step::kCount: break;
   }
   return "unknown step";

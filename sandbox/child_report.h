@@ -41,6 +41,8 @@ enum class Step : uint8_t {
   kNoNewPrivs,
   kSeccomp,
   kExec,
+  kTimeNamespace,
+  kCpuAffinity,
   kCount,
 };
 

@@ -11,6 +11,7 @@
 
 #include "sandbox/capabilities.h"
 #include "sandbox/child_error.h"
+#include "sandbox/clocks_and_cpus.h"
 #include "sandbox/devices.h"
 #include "sandbox/fds.h"
 #include "sandbox/init.h"
@@ -181,6 +182,12 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   if (parent != 0 && parent != ch.parent_pid) _exit(1);
   // GO arrives only after the id maps are written: before that we are nobody.
   SNAPRUN_CHILD_STEP(Step::kSync, WaitForGo(report_fd));
+  // Init stays in the host's time namespace; the command it forks enters this one. Before
+  // PR_SET_DUMPABLE(0) below: a non-dumpable process's /proc files belong to the host's
+  // root, and a rootless sandbox could not open its own timens_offsets for writing.
+  if (!plan.time_offsets.empty()) {
+    SNAPRUN_CHILD_STEP(Step::kTimeNamespace, EnterTimeNamespace(plan.time_offsets));
+  }
   // Keep /proc/1/exe (the host binary) out of reach: a non-dumpable process's /proc
   // entries need CAP_SYS_PTRACE over its mm's (host) user namespace, which nothing in
   // the sandbox has (the CVE-2019-5736 class). Chosen over re-exec from a sealed
@@ -211,6 +218,7 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   SNAPRUN_CHILD_STEP(Step::kReadonlyPaths, MakePathsReadOnly(plan));
   SNAPRUN_CHILD_STEP(Step::kHostname, SetNames(plan));
   if (plan.new_net_ns) SNAPRUN_CHILD_STEP(Step::kLoopback, BringUpLoopback());
+  if (plan.cpu_affinity) SNAPRUN_CHILD_STEP(Step::kCpuAffinity, ApplyCpuAffinity(*plan.cpu_affinity));
   close(root_fd);
   ChildFrame progress;
   progress.kind = FrameKind::kProgress;

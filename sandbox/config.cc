@@ -1,6 +1,9 @@
 #include "sandbox/config.h"
 
+#include <sched.h>
+
 #include <string_view>
+#include <vector>
 
 namespace snaprun::sandbox {
 namespace {
@@ -50,6 +53,31 @@ Result<void> ValidateIdMappings(const std::vector<IdMapping>& maps, const char* 
   return Ok();
 }
 
+// The kernel keeps a namespace's clocks within [0, KTIME_MAX / 2]; a century either way
+// is far inside that and far beyond any useful offset.
+Result<void> ValidateTimeOffsets(const std::optional<TimeOffsets>& offsets) {
+  constexpr int64_t kMaxOffsetSeconds = int64_t{100} * 366 * 24 * 3600;
+  if (!offsets) return Ok();
+  for (int64_t s : {offsets->monotonic_seconds, offsets->boottime_seconds}) {
+    if (s > kMaxOffsetSeconds || s < -kMaxOffsetSeconds) {
+      return Invalid("linux.timeOffsets: an offset beyond a century");
+    }
+  }
+  return Ok();
+}
+
+Result<void> ValidateCpuAffinity(const std::vector<unsigned>& cpus) {
+  std::vector<bool> seen(CPU_SETSIZE, false);
+  for (unsigned cpu : cpus) {
+    if (cpu >= CPU_SETSIZE) {
+      return Invalid("cpu affinity: CPU " + std::to_string(cpu) + " is beyond CPU_SETSIZE");
+    }
+    if (seen[cpu]) return Invalid("cpu affinity: CPU " + std::to_string(cpu) + " is listed twice");
+    seen[cpu] = true;
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<void> Config::Validate() const {
@@ -75,6 +103,8 @@ Result<void> Config::Validate() const {
   }
   if (process.terminal) return Invalid("process.terminal: a terminal is not supported yet");
   if (timeout && timeout->count() <= 0) return Invalid("timeout: must be positive");
+  SNAPRUN_TRY(ValidateTimeOffsets(time_offsets));
+  SNAPRUN_TRY(ValidateCpuAffinity(cpu_affinity));
   for (int fd : preserved_fds) {
     if (fd < 0) return Invalid("preserved fds: negative fd");
   }

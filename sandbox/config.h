@@ -146,6 +146,13 @@ struct Stdio {
   int stderr_fd = 2;
 };
 
+// Offsets of the sandbox's CLOCK_MONOTONIC and CLOCK_BOOTTIME from the host's, applied
+// through a time namespace (OCI linux.timeOffsets). CLOCK_REALTIME cannot be offset.
+struct TimeOffsets {
+  int64_t monotonic_seconds = 0;
+  int64_t boottime_seconds = 0;
+};
+
 struct Config {
   std::string rootfs;  // host path to the root filesystem
   bool rootfs_read_only = true;
@@ -163,6 +170,11 @@ struct Config {
   std::optional<SeccompProfile> seccomp;
   Resources resources;
   Stdio stdio;
+  // Set: the command runs in a time namespace of its own with these clock offsets.
+  std::optional<TimeOffsets> time_offsets;
+  // The CPUs the command may run on (sched_setaffinity, what nproc counts); empty: the
+  // caller's. A CPU outside the caller's own set is refused when the sandbox starts.
+  std::vector<unsigned> cpu_affinity;
   std::optional<std::chrono::milliseconds> timeout;  // wall clock
   std::chrono::milliseconds kill_grace{2000};        // SIGTERM → SIGKILL
   // Extra host fds passed through as 3, 4, … (OCI --preserve-fds); all others are closed.

@@ -92,7 +92,7 @@ Result<void> ParseRlimits(OciReader& r, const Var& v, const std::string& path, P
 
 Result<void> ParseProcess(OciReader& r, const Object::Ptr& o, Config& c) {
   SNAPRUN_TRY(r.OnlyKeys(o, "process", {"terminal", "user", "args", "env", "cwd", "capabilities",
-                                        "rlimits", "noNewPrivileges"}));
+                                        "rlimits", "noNewPrivileges", "execCPUAffinity"}));
   Process& p = c.process;
   if (o->has("terminal")) p.terminal = SNAPRUN_TRY(r.Bool(o->get("terminal"), "process.terminal"));
   if (p.terminal) return r.Invalid("process.terminal", "a terminal is not supported yet");
@@ -108,6 +108,7 @@ Result<void> ParseProcess(OciReader& r, const Object::Ptr& o, Config& c) {
     SNAPRUN_TRY(ParseCaps(r, caps, "process.capabilities", p.capabilities));
   }
   if (o->has("rlimits")) SNAPRUN_TRY(ParseRlimits(r, o->get("rlimits"), "process.rlimits", p));
+  if (o->has("execCPUAffinity")) SNAPRUN_TRY(ParseCpuAffinity(r, o->get("execCPUAffinity"), c));
   p.no_new_privileges = o->has("noNewPrivileges") &&
                         SNAPRUN_TRY(r.Bool(o->get("noNewPrivileges"), "process.noNewPrivileges"));
   return Ok();

@@ -132,6 +132,7 @@ Result<void> ParseNamespaces(OciReader& r, const Var& v, Config& c) {
     else if (type == "ipc") c.namespaces.ipc = true;
     else if (type == "cgroup") c.namespaces.cgroup = true;
     else if (type == "network") c.network = Network::kNone;
+    else if (type == "time") c.time_offsets = c.time_offsets.value_or(TimeOffsets{});
     else return r.Invalid(at + ".type", "unknown namespace \"" + type + "\"");
   }
   return Ok();
@@ -213,8 +214,9 @@ Result<void> ParseMounts(OciReader& r, const Var& v, Config& c) {
 Result<void> ParseLinux(OciReader& r, const Object::Ptr& o, Config& c) {
   SNAPRUN_TRY(r.OnlyKeys(o, "linux", {"namespaces", "uidMappings", "gidMappings", "seccomp",
                                       "maskedPaths", "readonlyPaths", "resources",
-                                      "rootfsPropagation"}));
+                                      "rootfsPropagation", "timeOffsets"}));
   SNAPRUN_TRY(ParseNamespaces(r, o->get("namespaces"), c));
+  if (o->has("timeOffsets")) SNAPRUN_TRY(ParseTimeOffsets(r, o->get("timeOffsets"), c));
   if (o->has("uidMappings")) c.uid_mappings = SNAPRUN_TRY(ParseIdMappings(r, o->get("uidMappings"), "linux.uidMappings"));
   if (o->has("gidMappings")) c.gid_mappings = SNAPRUN_TRY(ParseIdMappings(r, o->get("gidMappings"), "linux.gidMappings"));
   if (o->has("seccomp")) SNAPRUN_TRY(ParseSeccomp(r, o->get("seccomp"), c));

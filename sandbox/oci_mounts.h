@@ -29,6 +29,7 @@ class OciReader {
   Result<bool> Bool(const Poco::Dynamic::Var& v, const std::string& path) const;
   Result<uint64_t> U64(const Poco::Dynamic::Var& v, const std::string& path) const;
   Result<uint32_t> U32(const Poco::Dynamic::Var& v, const std::string& path) const;
+  Result<int64_t> I64(const Poco::Dynamic::Var& v, const std::string& path) const;
 
  private:
   std::string origin_;
@@ -36,5 +37,9 @@ class OciReader {
 
 Result<void> ParseMounts(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
 Result<void> ParseLinux(OciReader& r, const Poco::JSON::Object::Ptr& o, Config& c);
+// oci_clocks_cpus.cc: linux.timeOffsets (needs a "time" namespace) and
+// process.execCPUAffinity.final ("0-3,7").
+Result<void> ParseTimeOffsets(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
+Result<void> ParseCpuAffinity(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
 
 }  // namespace snaprun::sandbox

@@ -73,4 +73,12 @@ Result<uint32_t> OciReader::U32(const Var& v, const std::string& path) const {
   return static_cast<uint32_t>(n);
 }
 
+Result<int64_t> OciReader::I64(const Var& v, const std::string& path) const {
+  if (v.isEmpty() || !v.isNumeric() || !v.isInteger()) return Invalid(path, "expected an integer");
+  if (!v.isSigned() && v.convert<uint64_t>() > uint64_t{std::numeric_limits<int64_t>::max()}) {
+    return Invalid(path, "out of range");
+  }
+  return v.convert<int64_t>();
+}
+
 }  // namespace snaprun::sandbox

@@ -4,6 +4,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
+#include "sandbox/clocks_and_cpus.h"
 #include "sandbox/userns.h"
 
 namespace snaprun::sandbox {
@@ -244,6 +245,8 @@ Result<void> BuildPlan(const Config& config, const Caller& caller, ChildPlan& pl
   plan.readonly_paths = config.readonly_paths;
   plan.hostname = config.hostname;
   plan.domainname = config.domainname;
+  if (config.time_offsets) plan.time_offsets = TimeOffsetsText(*config.time_offsets);
+  if (!config.cpu_affinity.empty()) plan.cpu_affinity = CpuSetOf(config.cpu_affinity);
   PlanCommand(config, plan);
   SNAPRUN_TRY(CheckPidsLimitEnforceable(config, caller));
   SNAPRUN_TRY(PlanLimits(config, caller, plan));

@@ -4,6 +4,7 @@
 // the new root ("proc", "workspace/logs") so they can be resolved with RESOLVE_IN_ROOT.
 #pragma once
 
+#include <sched.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -60,6 +61,8 @@ struct ChildPlan {
 
   std::string hostname;
   std::string domainname;
+  std::string time_offsets;                // timens_offsets text; empty: the host's clocks
+  std::optional<cpu_set_t> cpu_affinity;   // unset: the caller's
 
   std::vector<std::string> argv_storage;
   std::vector<std::string> env_storage;

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -43,6 +44,9 @@ struct Bundle {
   std::string mounts;    // extra JSON mount objects, comma-first
   std::string rlimits;   // extra JSON rlimit objects, comma-first
   std::string rootfs;    // default: the shared rootfs
+  std::string process_keys;     // extra process keys, comma-first
+  std::string namespaces;       // extra linux.namespaces entries, comma-first
+  std::string linux_keys;       // extra linux keys, comma-first
 };
 
 class SandboxRun : public ::testing::TestWithParam<Mode> {
@@ -80,15 +84,18 @@ class SandboxRun : public ::testing::TestWithParam<Mode> {
   "ociVersion": "1.0.2",
   "process": {"args": ["/bin/sh", "-c", )" << Quote(b.script) << R"(],
     "env": ["PATH=/bin"], "cwd": "/", "noNewPrivileges": true,
-    "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024})" << b.rlimits << R"(]},
+    "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024})" << b.rlimits << R"(])"
+                                           << b.process_keys << R"(},
   "root": {"path": )" << Quote(rootfs) << R"(, "readonly": true},
   "hostname": "sandbox",
   "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
     {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["size=1048576"]})"
                                            << b.mounts << R"(],
   "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"},
-      {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}, {"type": "user"}],
-    "maskedPaths": ["/proc/kcore", "/proc/interrupts"], "readonlyPaths": ["/proc/sys"]}
+      {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}, {"type": "user"})"
+                                           << b.namespaces << R"(],
+    "maskedPaths": ["/proc/kcore", "/proc/interrupts"], "readonlyPaths": ["/proc/sys"])"
+                                           << b.linux_keys << R"(}
 })";
   }
 
@@ -276,6 +283,59 @@ TEST_P(SandboxRun, SandboxDiesWithItsSupervisor) {
   auto r = RunCommand(argv);
   // Running while the supervisor lived, gone once it was killed.
   EXPECT_EQ(r.out, "1\n0\n") << r.err;
+}
+
+// A year and a bit, in seconds: far more than any test machine has been up.
+constexpr int64_t kClockOffset = 31622400;
+
+int64_t UptimeSeconds(const std::string& proc_uptime) {
+  return std::atoll(proc_uptime.c_str());
+}
+
+TEST_P(SandboxRun, TimeNamespaceOffsetsMonotonicAndBoottimeClocks) {
+  Bundle b("cat /proc/uptime");
+  b.namespaces = R"(, {"type": "time"})";
+  b.linux_keys = R"(, "timeOffsets": {"monotonic": {"secs": 31622400},
+      "boottime": {"secs": 31622400, "nanosecs": 0}})";
+  auto r = Run(b);
+  if (r.exit_code != 0 && !std::filesystem::exists("/proc/self/timens_offsets")) {
+    GTEST_SKIP() << "no time namespaces in this kernel: " << r.err;
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GE(UptimeSeconds(r.out), kClockOffset) << r.out;
+  EXPECT_LT(UptimeSeconds(ReadFile("/proc/uptime")), kClockOffset);
+}
+
+TEST_P(SandboxRun, WithoutATimeNamespaceTheClocksAreTheHosts) {
+  auto r = Run(Bundle("cat /proc/uptime"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(UptimeSeconds(r.out), kClockOffset) << r.out;
+}
+
+TEST_P(SandboxRun, TimeOffsetsWithoutATimeNamespaceAreRefused) {
+  Bundle b("true");
+  b.linux_keys = R"(, "timeOffsets": {"boottime": {"secs": 5}})";
+  auto r = Run(b);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("linux.timeOffsets"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\"time\" namespace"), std::string::npos) << r.err;
+}
+
+TEST_P(SandboxRun, CpuAffinityIsWhatTheCommandSees) {
+  Bundle b("grep Cpus_allowed_list /proc/self/status");
+  b.process_keys = R"(, "execCPUAffinity": {"final": "0"})";
+  auto r = Run(b);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "Cpus_allowed_list:\t0\n");
+}
+
+TEST_P(SandboxRun, CpuAffinityOutsideTheCallersCpusFailsAtStart) {
+  Bundle b("echo ran");
+  b.process_keys = R"(, "execCPUAffinity": {"final": "1000"})";
+  auto r = Run(b);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("cpu affinity"), std::string::npos) << r.err;
 }
 
 TEST_P(SandboxRun, OverlayWritesStayInTheSandbox) {

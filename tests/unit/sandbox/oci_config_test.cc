@@ -112,6 +112,51 @@ TEST(OciConfig, DeviceAllowRuleIsRefused) {
   EXPECT_NE(e.find("linux.resources.devices[0]"), std::string::npos) << e;
 }
 
+TEST(OciConfig, TimeNamespaceAndOffsetsAreRead) {
+  std::string json = Spec("", "", "");
+  json.replace(json.find(R"({"type": "uts"}])"), 16, R"({"type": "uts"}, {"type": "time"}])");
+  json.replace(json.rfind("}}"), 2,
+               R"(, "timeOffsets": {"monotonic": {"secs": -5}, "boottime": {"secs": 86400,
+                  "nanosecs": 0}}}})");
+  auto r = ConfigFromOciJson(json, "/b", "c");
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r->time_offsets);
+  EXPECT_EQ(r->time_offsets->monotonic_seconds, -5);
+  EXPECT_EQ(r->time_offsets->boottime_seconds, 86400);
+}
+
+TEST(OciConfig, TimeOffsetsNeedATimeNamespace) {
+  EXPECT_NE(ErrorOf(Spec("", "", R"(, "timeOffsets": {"boottime": {"secs": 1}})"))
+                .find("linux.timeOffsets: needs a \"time\" namespace"),
+            std::string::npos);
+}
+
+TEST(OciConfig, SubSecondTimeOffsetsAreRefusedNotDropped) {
+  std::string json = Spec("", "", "");
+  json.replace(json.find(R"({"type": "uts"}])"), 16, R"({"type": "uts"}, {"type": "time"}])");
+  json.replace(json.rfind("}}"), 2,
+               R"(, "timeOffsets": {"monotonic": {"secs": 1, "nanosecs": 5}}}})");
+  EXPECT_NE(ErrorOf(json).find("linux.timeOffsets.monotonic.nanosecs"), std::string::npos)
+      << ErrorOf(json);
+}
+
+TEST(OciConfig, CpuAffinityListIsExpanded) {
+  auto r = ConfigFromOciJson(Spec(R"(, "execCPUAffinity": {"final": "0-2,5"})", "", ""), "/b", "c");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->cpu_affinity, (std::vector<unsigned>{0, 1, 2, 5}));
+}
+
+TEST(OciConfig, BadCpuListsAreRefusedWithThePath) {
+  for (const char* bad : {"", "a", "3-1", "0,,1", "1-", "0-99999", "2 "}) {
+    std::string error =
+        ErrorOf(Spec(std::string(R"(, "execCPUAffinity": {"final": ")") + bad + R"("})", "", ""));
+    EXPECT_NE(error.find("process.execCPUAffinity.final"), std::string::npos) << bad << ": " << error;
+  }
+  EXPECT_NE(ErrorOf(Spec(R"(, "execCPUAffinity": {"initial": "0"})", "", ""))
+                .find("process.execCPUAffinity.initial"),
+            std::string::npos);
+}
+
 TEST(OciConfig, AnnotationsAreAccepted) {
   EXPECT_EQ(ErrorOf(Spec("", R"(, "annotations": {"a": "b"})", "")), "(accepted)");
 }
