@@ -165,7 +165,7 @@ TEST_P(RunCli, CancelEndsCanceled) {
 // The command traps SIGTERM and keeps going: cancel kills it after the grace period.
 TEST_P(RunCli, CancelKillsACommandThatIgnoresSigterm) {
   std::string spec = h().WriteSpec(
-      Spec("stubborn", "trap '' TERM; echo started; while :; do sleep 1; done"));
+      Spec("stubborn", "trap \"\" TERM; echo started; while :; do sleep 1; done"));
   CommandResult run = h().Snaprun({"run", "--detach", spec});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string id = Trim(run.out);
