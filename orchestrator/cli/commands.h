@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "orchestrator/run/outputs_harvester.h"
 #include "sandbox/base/error.h"
 
 namespace snaprun::orchestrator::cli {
@@ -28,7 +29,10 @@ void AddRunCommand(CLI::App& app, int* exit_code);
 void AddRunsCommands(CLI::App& app, int* exit_code);
 void AddLogsCommand(CLI::App& app, int* exit_code);
 void MarkLostRunsFirst();
+// How `snaprun run` and `snaprun repro` harvest a run's outputs (run.cc).
+OutputsHarvester OutputsHarvesterForRuns();
 
 void AddOutputsCommand(CLI::App& app, int* exit_code);  // outputs.cc
 void AddGcCommand(CLI::App& app, int* exit_code);       // gc.cc
+void AddReproCommands(CLI::App& app, int* exit_code);   // repro.cc: repro, diff
 }  // namespace snaprun::orchestrator::cli

@@ -24,14 +24,6 @@ struct RunOptions {
   bool detach = false;
 };
 
-// Outputs are harvested with the default caps until the spec and policy carry their own.
-OutputsHarvester Harvester() {
-  return [](const std::string& outputs_dir, ObjectStore& store) -> Result<HarvestSummary> {
-    OutputsResult result = SNAPRUN_TRY(HarvestOutputs(outputs_dir, store, HarvestLimits{}));
-    return HarvestSummary{"sha256:" + result.digest, result.files, result.bytes, result.notes};
-  };
-}
-
 int ReportEnd(const RunEnd& end) {
   if (end.error) return ReportError(*end.error);
   return end.status;
@@ -46,7 +38,7 @@ int ReportEnd(const RunEnd& end) {
   if (!history) _exit(70);
   SuperviseOptions options;
   options.echo = false;
-  options.harvest = Harvester();
+  options.harvest = OutputsHarvesterForRuns();
   RunEnd end = SuperviseRun(run, **history, options);
   _exit(end.error ? 70 : 0);
 }
@@ -85,11 +77,19 @@ int Run(const RunOptions& options) {
   SuperviseOptions supervise;
   supervise.echo = true;
   supervise.progress = ::isatty(STDERR_FILENO) == 1;
-  supervise.harvest = Harvester();
+  supervise.harvest = OutputsHarvesterForRuns();
   return ReportEnd(SuperviseRun(*run, **history, supervise));
 }
 
 }  // namespace
+
+// Outputs are harvested with the default caps until the spec and policy carry their own.
+OutputsHarvester OutputsHarvesterForRuns() {
+  return [](const std::string& outputs_dir, ObjectStore& store) -> Result<HarvestSummary> {
+    OutputsResult result = SNAPRUN_TRY(HarvestOutputs(outputs_dir, store, HarvestLimits{}));
+    return HarvestSummary{"sha256:" + result.digest, result.files, result.bytes, result.notes};
+  };
+}
 
 void AddRunCommand(CLI::App& app, int* exit_code) {
   auto options = std::make_shared<RunOptions>();

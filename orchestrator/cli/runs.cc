@@ -1,4 +1,4 @@
-// The history verbs: `snaprun ls [--state S] [--name N] [--limit N] [--json]` (newest
+// The history verbs: `snaprun ls [--state S] [--name N] [--repro ID] [--limit N] [--json]` (newest
 // first), `snaprun show RUN [--json]`, `snaprun cancel RUN`, `snaprun rm RUN`.
 // RUN is an id, a unique prefix of one, or `last`.
 #include <Poco/JSON/Object.h>
@@ -25,6 +25,7 @@ namespace {
 struct ListOptions {
   std::string state;
   std::string name;
+  std::string repro;
   size_t limit = 20;
   bool json = false;
 };
@@ -35,6 +36,7 @@ int List(const ListOptions& options) {
   ListQuery query;
   query.limit = options.limit;
   query.name = options.name;
+  query.repro_id = options.repro;
   if (!options.state.empty()) {
     query.state = ParseRunState(options.state);
     if (!query.state) {
@@ -147,6 +149,7 @@ void AddRunsCommands(CLI::App& app, int* exit_code) {
   auto* ls = app.add_subcommand("ls", "list runs, newest first");
   ls->add_option("--state", list->state, "only runs in this state");
   ls->add_option("--name", list->name, "only runs with this name");
+  ls->add_option("--repro", list->repro, "only the runs of this reproducibility check");
   ls->add_option("--limit,-n", list->limit, "at most this many runs (default 20)");
   ls->add_flag("--json", list->json, "JSON array");
   ls->callback([list, exit_code] { *exit_code = List(*list); });

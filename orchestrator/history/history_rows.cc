@@ -27,7 +27,7 @@ std::vector<std::string> ColumnNames() {
        {"exit_code", "signal", "wall_ms", "cpu_user_ms", "cpu_sys_ms", "peak_memory_bytes",
         "spec_json", "snapshot_digest", "image_digest", "outputs_digest", "isolation_json",
         "supervisor_pid", "supervisor_start_time", "git_remote", "git_branch", "git_commit",
-        "git_dirty"}) {
+        "git_dirty", "repro_id", "variation_json"}) {
     names.push_back(column);
   }
   return names;
@@ -87,6 +87,7 @@ void BindRun(Poco::Data::Statement& s, const RunRecord& run) {
       bind(run.outputs_digest), bind(run.isolation_json);
   s, bind(ToNullable(run.supervisor_pid)), bind(ToNullable(run.supervisor_start_time));
   BindGit(s, run.git);
+  s, bind(run.repro_id), bind(run.variation_json);
 }
 
 RunRecord ReadRun(Poco::Data::RecordSet& rows) {
@@ -113,6 +114,8 @@ RunRecord ReadRun(Poco::Data::RecordSet& rows) {
   run.supervisor_pid = OptionalColumn<int64_t>(rows, "supervisor_pid");
   run.supervisor_start_time = OptionalColumn<uint64_t>(rows, "supervisor_start_time");
   run.git = ReadGit(rows);
+  run.repro_id = TextColumn(rows, "repro_id");
+  run.variation_json = TextColumn(rows, "variation_json");
   return run;
 }
 

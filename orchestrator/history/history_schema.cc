@@ -31,6 +31,10 @@ constexpr std::array<const char*, kHistorySchemaVersion> kMigrations = {
     "ALTER TABLE runs ADD COLUMN git_dirty INTEGER;"
     "CREATE INDEX runs_by_state ON runs (state, id);"
     "CREATE INDEX runs_by_name ON runs (name, id)",
+    // 3: reproducibility checks group their runs, each with the variation it ran under.
+    "ALTER TABLE runs ADD COLUMN repro_id TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE runs ADD COLUMN variation_json TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX runs_by_repro ON runs (repro_id, id)",
 };
 
 // Poco runs one SQL statement per Statement; split a migration at its semicolons

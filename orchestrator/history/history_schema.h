@@ -8,7 +8,7 @@
 
 namespace snaprun::orchestrator {
 
-inline constexpr int kHistorySchemaVersion = 2;
+inline constexpr int kHistorySchemaVersion = 3;
 
 // Reads the version (0 for an empty database). Poco exceptions propagate: callers are
 // the store's adapter, which converts them.

@@ -23,6 +23,7 @@ struct ListQuery {
   std::string before_id;          // only runs older than this id
   std::optional<RunState> state;  // only runs in this state
   std::string name;               // only runs with this exact name
+  std::string repro_id;           // only the runs of this reproducibility check
 };
 
 // Changes to a run; unset fields are left as they are.

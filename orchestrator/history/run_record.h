@@ -73,6 +73,10 @@ struct RunRecord {
   // with the pid it names one process, so a reused pid does not look alive.
   std::optional<uint64_t> supervisor_start_time;
   std::optional<GitProvenance> git;
+  // A run made by `snaprun repro`: the id of the check (NewRunId()) and what the run
+  // varied, as JSON (variation.h). Empty for ordinary runs.
+  std::string repro_id;
+  std::string variation_json;
 
   std::optional<int64_t> TimeOf(RunState s) const { return state_times_ms[static_cast<size_t>(s)]; }
 };

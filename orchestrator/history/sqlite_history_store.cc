@@ -22,7 +22,7 @@ using Poco::Data::Keywords::now;
 
 constexpr int kBusyTimeoutMs = 5000;  // SQLite's own wait for the lock, per attempt
 constexpr int kMaxBusyRetries = 40;   // then give up: something holds the lock for minutes
-// Rows per multi-row INSERT: 31 columns × 200 stays far below SQLite's 32766 variables.
+// Rows per multi-row INSERT: 33 columns × 200 stays far below SQLite's 32766 variables.
 constexpr size_t kRowsPerInsert = 200;
 
 // BEGIN IMMEDIATE … COMMIT; rolls back unless committed. Poco's begin() would issue a
@@ -241,6 +241,7 @@ Result<std::vector<RunRecord>> SqliteHistoryStore::List(const ListQuery& query) 
     };
     if (query.state) add("state = ?", RunStateName(*query.state));
     if (!query.name.empty()) add("name = ?", query.name);
+    if (!query.repro_id.empty()) add("repro_id = ?", query.repro_id);
     if (!query.before_id.empty()) add("id < ?", Lowercase(query.before_id));
     select << "SELECT " + RunColumns() + " FROM runs" + where +
                   " ORDER BY id DESC LIMIT ? OFFSET ?";

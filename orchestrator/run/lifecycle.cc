@@ -98,10 +98,17 @@ RunEnd AfterCommand(const QueuedRun& run, HistoryStore& history, const Supervise
 }  // namespace
 
 Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::string>& overrides,
-                           const std::string& home, HistoryStore& history) {
+                           const std::string& home, HistoryStore& history,
+                           const std::optional<ReproMember>& repro) {
   QueuedRun run;
   run.spec = SNAPRUN_TRY(LoadRunSpec(spec_file, overrides));
   run.id = NewRunId();
+  if (repro) {
+    run.variation = repro->index == 1 ? ControlVariation(repro->repro_id)
+                                      : VariedRun(repro->repro_id, run.id, repro->index,
+                                                  repro->set, repro->allowed_cpus);
+    run.preset_snapshot = repro->snapshot;
+  }
   run.home = home;
   run.dir = SNAPRUN_TRY(CreateRunDir(home, run.id));
   SNAPRUN_TRY(WriteFileAtomic(run.dir.spec(), RunSpecToYaml(run.spec), 0644));
@@ -112,6 +119,10 @@ Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::
   record.host = HostName();
   record.spec_json = RunSpecToJson(run.spec);
   record.git = ReadGitProvenance(run.spec.code_dir);
+  if (repro) {
+    record.repro_id = repro->repro_id;
+    record.variation_json = VariationJson(run.variation, repro->index);
+  }
   SNAPRUN_TRY(history.Create(record));
   (void)AppendEvent(run.dir, "queued", run.spec.spec_path);
   return run;

@@ -13,6 +13,7 @@
 #include "orchestrator/history/history_store.h"
 #include "orchestrator/run/outputs_harvester.h"
 #include "orchestrator/run/run_dir.h"
+#include "orchestrator/run/variation.h"
 #include "orchestrator/spec/run_spec.h"
 #include "sandbox/base/error.h"
 
@@ -24,6 +25,18 @@ struct QueuedRun {
   std::string home;
   RunDir dir;
   RunSpec spec;
+  RunVariation variation;       // an ordinary run: the defaults
+  std::string preset_snapshot;  // "sha256:…" to run instead of snapshotting spec.code_dir
+};
+
+// A run's place in a reproducibility check: run INDEX (1 is the control) of REPRO_ID,
+// varying SET from the second run on, on the same snapshot.
+struct ReproMember {
+  std::string repro_id;
+  int index = 1;
+  VariationSet set;
+  std::vector<unsigned> allowed_cpus;
+  std::string snapshot;  // the snapshot every run of the check uses; empty for the first
 };
 
 struct SuperviseOptions {
@@ -35,7 +48,8 @@ struct SuperviseOptions {
 // Loads the spec (with OVERRIDES) and records the run as queued. A bad spec fails here,
 // before anything is recorded.
 Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::string>& overrides,
-                           const std::string& home, HistoryStore& history);
+                           const std::string& home, HistoryStore& history,
+                           const std::optional<ReproMember>& repro = std::nullopt);
 
 // How a run ended. STATUS is what a shell reports: the command's exit code or 128+signal;
 // ERROR is set (and STATUS meaningless) when an error ended it before or after the command.

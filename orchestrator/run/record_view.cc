@@ -104,6 +104,10 @@ std::string RecordJson(const RunRecord& run, bool pretty) {
   o->set("spec", EmbeddedJson(run.spec_json));
   if (run.git) o->set("git", GitObject(*run.git));
   if (run.supervisor_pid) o->set("supervisor_pid", *run.supervisor_pid);
+  if (!run.repro_id.empty()) {
+    o->set("repro", run.repro_id);
+    o->set("variation", EmbeddedJson(run.variation_json));
+  }
   std::ostringstream out;
   o->stringify(out, pretty ? 2 : 0);
   return out.str();
@@ -146,6 +150,9 @@ std::string RecordText(const RunRecord& run) {
         << run.git->commit << (run.git->dirty ? " (dirty)" : "") << "\n";
   }
   if (!run.isolation_json.empty()) out << "isolation: " << run.isolation_json << "\n";
+  if (!run.repro_id.empty()) {
+    out << "repro:     " << run.repro_id << " " << run.variation_json << "\n";
+  }
   return out.str();
 }
 

@@ -35,17 +35,18 @@ void AddImageMounts(const RunConfigInput& input, sandbox::Config& config) {
 // runtime copies the snapshot to the tmpfs where the kernel refuses the overlay.
 void AddWorkspaceMounts(const RunSpec& spec, const RunConfigInput& input,
                         sandbox::Config& config) {
+  const std::string& at = input.variation.workspace;
   config.mounts.push_back(Bind(input.snapshot_tree, "/snapshot", true));
   Mount workspace;
   workspace.type = MountType::kOverlay;
-  workspace.destination = "/workspace";
+  workspace.destination = at;
   workspace.overlay_lower = {input.snapshot_tree};
   workspace.size_bytes = spec.resources.scratch_bytes.value_or(kDefaultScratchBytes);
   workspace.overlay_fallback = sandbox::OverlayFallback::kCopyToTmpfs;
   config.mounts.push_back(workspace);
   // After the overlay: these binds land on top of it, so writes reach the host.
-  config.mounts.push_back(Bind(input.dirs.outputs, "/workspace/" + spec.outputs, false));
-  config.mounts.push_back(Bind(input.dirs.logs, "/workspace/" + spec.logs, false));
+  config.mounts.push_back(Bind(input.dirs.outputs, at + "/" + spec.outputs, false));
+  config.mounts.push_back(Bind(input.dirs.logs, at + "/" + spec.logs, false));
   Mount tmp;
   tmp.type = MountType::kTmpfs;
   tmp.destination = "/tmp";
@@ -64,13 +65,20 @@ std::vector<std::string> BuildEnvironment(const RunSpec& spec, const RunConfigIn
     size_t eq = entry.find('=');
     if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
+  // A variation never overrides what the spec pins (variation.h).
+  for (const auto& [key, value] : input.variation.env) {
+    if (spec.env.count(key) == 0) env[key] = value;
+  }
   for (const auto& [key, value] : spec.env) env[key] = value;
   // Last, so a spec cannot make a run lie about its own identity or directories.
-  env["SNAPRUN_RUN_ID"] = input.run_id;
-  env["SNAPRUN_OUTPUTS"] = "/workspace/" + spec.outputs;
-  env["SNAPRUN_LOGS"] = "/workspace/" + spec.logs;
+  const RunVariation& variation = input.variation;
+  env["SNAPRUN_RUN_ID"] =
+      variation.visible_run_id.empty() ? input.run_id : variation.visible_run_id;
+  env["SNAPRUN_OUTPUTS"] = variation.workspace + "/" + spec.outputs;
+  env["SNAPRUN_LOGS"] = variation.workspace + "/" + spec.logs;
   std::vector<std::string> out;
   for (const auto& [key, value] : env) out.push_back(key + "=" + value);
+  if (variation.reverse_env) std::reverse(out.begin(), out.end());
   return out;
 }
 
@@ -117,8 +125,13 @@ Result<RunConfig> BuildRunConfig(const RunSpec& spec, const RunConfigInput& inpu
   AddWorkspaceMounts(spec, input, config);
   config.process.args = spec.command;
   config.process.env = BuildEnvironment(spec, input);
-  config.process.cwd = "/workspace";
-  config.hostname = "snaprun-" + input.run_id.substr(0, 8);
+  const RunVariation& variation = input.variation;
+  config.process.cwd = variation.workspace;
+  config.hostname = variation.hostname.empty() ? "snaprun-" + input.run_id.substr(0, 8)
+                                               : variation.hostname;
+  config.process.umask = variation.umask;
+  config.cpu_affinity = variation.cpus;
+  config.time_offsets = variation.clock;
   config.network = spec.network == NetworkMode::kHost ? sandbox::Network::kHost
                                                       : sandbox::Network::kNone;
   config.seccomp = input.seccomp;

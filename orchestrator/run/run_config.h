@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "images/store.h"
+#include "orchestrator/run/variation.h"
 #include "orchestrator/spec/run_spec.h"
 #include "sandbox/base/error.h"
 #include "sandbox/config.h"
@@ -35,6 +36,7 @@ struct RunConfigInput {
   std::string host_skeleton;
   RunDirs dirs;
   std::optional<sandbox::SeccompProfile> seccomp;
+  RunVariation variation;  // an ordinary run: the defaults
 };
 
 // Notes on how each limit is enforced, recorded with the run.
