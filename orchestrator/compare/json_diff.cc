@@ -60,10 +60,10 @@ bool ScalarsEqual(const Var& a, const Var& b, const CompareOptions& options) {
     return a.isString() && b.isString() && a.extract<std::string>() == b.extract<std::string>();
   }
   if (!a.isNumeric() || !b.isNumeric()) return false;
-  if (a.isInteger() && b.isInteger() && a.isSigned() == b.isSigned()) {
-    bool same = a.isSigned() ? a.convert<int64_t>() == b.convert<int64_t>()
-                             : a.convert<uint64_t>() == b.convert<uint64_t>();
-    if (same) return true;
+  if (a.isInteger() && b.isInteger()) {
+    // Decimal text is exact at any width; doubles would merge integers beyond 2^53.
+    if (a.convert<std::string>() == b.convert<std::string>()) return true;
+    if (options.atol == 0 && options.rtol == 0) return false;
   }
   return NumbersEqual(a.convert<double>(), b.convert<double>(), options);
 }
