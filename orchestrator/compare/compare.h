@@ -32,7 +32,7 @@ struct CompareOptions {
 enum class ChangeKind { kAdded, kRemoved, kType, kMode, kSymlinkTarget, kContent };
 enum class ContentFormat { kText, kJson, kCsv, kBinary };
 
-const char* ChangeKindName(ChangeKind kind);        // "added", "removed", "type", …
+const char* ChangeKindName(ChangeKind kind);          // "added", "removed", "type", …
 const char* ContentFormatName(ContentFormat format);  // "text", "json", "csv", "binary"
 
 // One hunk of a unified diff, as `diff -u` prints it: lines start with ' ', '-' or '+', or
@@ -64,19 +64,19 @@ std::optional<LineDifference> FirstDifferingLine(std::string_view a, std::string
 
 struct ContentDifference {
   ContentFormat format = ContentFormat::kBinary;
-  std::vector<DiffHunk> hunks;              // kText
-  std::vector<StructuralChange> changes;    // kJson, kCsv
+  std::vector<DiffHunk> hunks;               // kText
+  std::vector<StructuralChange> changes;     // kJson, kCsv
   std::optional<LineDifference> first_line;  // kText when the diff was too large to compute
-  std::optional<uint64_t> first_byte;       // kBinary: offset of the first differing byte
-  bool truncated = false;                   // hunks or changes were cut at max_diff_lines
-  uint64_t omitted = 0;                     // how many lines or changes were cut
-  std::vector<std::string> notes;           // fallbacks taken, limits hit
+  std::optional<uint64_t> first_byte;        // kBinary: offset of the first differing byte
+  bool truncated = false;                    // hunks or changes were cut at max_diff_lines
+  uint64_t omitted = 0;                      // how many lines or changes were cut
+  std::vector<std::string> notes;            // fallbacks taken, limits hit
 };
 
 struct FileDifference {
   std::string path;
-  std::vector<ChangeKind> kinds;  // never empty; kAdded and kRemoved stand alone
-  std::optional<TreeEntry> a, b;  // the entry on each side; nullopt where absent
+  std::vector<ChangeKind> kinds;             // never empty; kAdded and kRemoved stand alone
+  std::optional<TreeEntry> a, b;             // the entry on each side; nullopt where absent
   std::optional<ContentDifference> content;  // with kContent when options.content is true
 };
 

@@ -77,22 +77,32 @@ Result<std::optional<FileDifference>> ComparePair(const TreeEntry& a, const Tree
 
 const char* ChangeKindName(ChangeKind kind) {
   switch (kind) {
-    case ChangeKind::kAdded: return "added";
-    case ChangeKind::kRemoved: return "removed";
-    case ChangeKind::kType: return "type";
-    case ChangeKind::kMode: return "mode";
-    case ChangeKind::kSymlinkTarget: return "symlink_target";
-    case ChangeKind::kContent: return "content";
+    case ChangeKind::kAdded:
+      return "added";
+    case ChangeKind::kRemoved:
+      return "removed";
+    case ChangeKind::kType:
+      return "type";
+    case ChangeKind::kMode:
+      return "mode";
+    case ChangeKind::kSymlinkTarget:
+      return "symlink_target";
+    case ChangeKind::kContent:
+      return "content";
   }
   return "unknown";
 }
 
 const char* ContentFormatName(ContentFormat format) {
   switch (format) {
-    case ContentFormat::kText: return "text";
-    case ContentFormat::kJson: return "json";
-    case ContentFormat::kCsv: return "csv";
-    case ContentFormat::kBinary: return "binary";
+    case ContentFormat::kText:
+      return "text";
+    case ContentFormat::kJson:
+      return "json";
+    case ContentFormat::kCsv:
+      return "csv";
+    case ContentFormat::kBinary:
+      return "binary";
   }
   return "unknown";
 }

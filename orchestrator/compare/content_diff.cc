@@ -15,8 +15,9 @@ namespace {
 bool EndsWith(std::string_view text, std::string_view suffix) {
   if (text.size() < suffix.size()) return false;
   std::string_view tail = text.substr(text.size() - suffix.size());
-  return std::equal(tail.begin(), tail.end(), suffix.begin(),
-                    [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == y; });
+  return std::equal(tail.begin(), tail.end(), suffix.begin(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == y;
+  });
 }
 
 bool IsText(std::string_view content) {

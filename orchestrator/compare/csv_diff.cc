@@ -54,9 +54,10 @@ bool CellsEqual(const std::string& a, const std::string& b, const CompareOptions
 
 class CsvDiffer {
  public:
-  CsvDiffer(const CsvTable& a, const CsvTable& b) {
-    const CsvTable* named = !a.empty() && IsHeader(a[0]) ? &a : !b.empty() && IsHeader(b[0]) ? &b
-                                                                                             : nullptr;
+  CsvDiffer(const CsvTable& a, const CsvTable& b, char delimiter) : delimiter_(delimiter) {
+    const CsvTable* named = !a.empty() && IsHeader(a[0])   ? &a
+                            : !b.empty() && IsHeader(b[0]) ? &b
+                                                           : nullptr;
     if (named != nullptr) header_ = (*named)[0];
   }
 
@@ -82,9 +83,13 @@ class CsvDiffer {
   }
 
  private:
-  static std::string JoinRow(const std::vector<std::string>& row) {
+  // The row as one value for an added or removed row: its cells joined, unquoted.
+  std::string JoinRow(const std::vector<std::string>& row) const {
     std::string text;
-    for (size_t i = 0; i < row.size(); ++i) text += (i ? "," : "") + row[i];
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) text += delimiter_;
+      text += row[i];
+    }
     return text;
   }
 
@@ -104,6 +109,7 @@ class CsvDiffer {
     changes_.push_back(std::move(change));
   }
 
+  char delimiter_;
   std::vector<std::string> header_;
   std::vector<StructuralChange> changes_;
 };
@@ -144,7 +150,7 @@ std::optional<std::vector<StructuralChange>> DiffCsv(std::string_view a, std::st
     *parse_error = "b side is not valid CSV (unbalanced quotes)";
     return std::nullopt;
   }
-  return CsvDiffer(*table_a, *table_b).Diff(*table_a, *table_b, options);
+  return CsvDiffer(*table_a, *table_b, delimiter).Diff(*table_a, *table_b, options);
 }
 
 }  // namespace snaprun::orchestrator

@@ -74,10 +74,10 @@ class JsonDiffer {
   std::vector<StructuralChange> Take() { return std::move(changes_); }
 
   void Compare(const Var& a, const Var& b, const std::string& pointer) {
-    if (IsObject(a) && IsObject(b)) return CompareObjects(a.extract<Object::Ptr>(),
-                                                          b.extract<Object::Ptr>(), pointer);
-    if (IsArray(a) && IsArray(b)) return CompareArrays(a.extract<Array::Ptr>(),
-                                                       b.extract<Array::Ptr>(), pointer);
+    if (IsObject(a) && IsObject(b))
+      return CompareObjects(a.extract<Object::Ptr>(), b.extract<Object::Ptr>(), pointer);
+    if (IsArray(a) && IsArray(b))
+      return CompareArrays(a.extract<Array::Ptr>(), b.extract<Array::Ptr>(), pointer);
     bool containers = IsObject(a) || IsObject(b) || IsArray(a) || IsArray(b);
     if (containers || !ScalarsEqual(a, b, options_)) Record(pointer, &a, &b);
   }

@@ -2,9 +2,8 @@
 // line with one, as in diff(1), which then prints "\ No newline at end of file".
 #include "orchestrator/compare/text_diff.h"
 
-#include <dtl/dtl.hpp>
-
 #include <algorithm>
+#include <dtl/dtl.hpp>
 #include <string>
 #include <vector>
 
@@ -165,7 +164,8 @@ void DiffText(std::string_view a_text, std::string_view b_text, size_t max_lines
   if (middle > max_middle_lines) {
     out->first_line = FirstDifferingLine(a_text, b_text);
     out->notes.push_back(std::to_string(middle) + " changed lines, more than " +
-                         std::to_string(max_middle_lines) + " diffed: showing the first difference");
+                         std::to_string(max_middle_lines) +
+                         " diffed: showing the first difference");
     return;
   }
   std::vector<DiffHunk> hunks = GroupHunks(EditScript(a, b, prefix, suffix), a, b);
@@ -178,10 +178,12 @@ std::optional<LineDifference> FirstDifferingLine(std::string_view a, std::string
   // Skip the common prefix line by line; the first line that differs is reported whole.
   while (true) {
     size_t end_a = a.find('\n', pos), end_b = b.find('\n', pos);
-    std::string_view line_a = pos < a.size() ? a.substr(pos, end_a == a.npos ? a.npos : end_a + 1 - pos)
-                                             : std::string_view();
-    std::string_view line_b = pos < b.size() ? b.substr(pos, end_b == b.npos ? b.npos : end_b + 1 - pos)
-                                             : std::string_view();
+    std::string_view line_a = pos < a.size()
+                                  ? a.substr(pos, end_a == a.npos ? a.npos : end_a + 1 - pos)
+                                  : std::string_view();
+    std::string_view line_b = pos < b.size()
+                                  ? b.substr(pos, end_b == b.npos ? b.npos : end_b + 1 - pos)
+                                  : std::string_view();
     if (line_a.empty() && line_b.empty()) return std::nullopt;
     if (line_a != line_b) {
       LineDifference difference;

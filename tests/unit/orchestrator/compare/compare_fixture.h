@@ -43,8 +43,8 @@ class CompareTest : public ::testing::Test {
   }
   TreeComparison Compare(std::vector<TreeEntry> a, std::vector<TreeEntry> b,
                          const CompareOptions& options = {}) {
-    auto result = CompareTrees(BuildManifest(std::move(a)), BuildManifest(std::move(b)), store_,
-                               options);
+    auto result =
+        CompareTrees(BuildManifest(std::move(a)), BuildManifest(std::move(b)), store_, options);
     EXPECT_TRUE(result.has_value()) << result.error().ToString();
     return result.has_value() ? std::move(result).value() : TreeComparison{};
   }

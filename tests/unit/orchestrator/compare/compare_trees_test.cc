@@ -41,10 +41,9 @@ TEST_F(CompareTest, AddedAndRemovedEntriesIncludingDirectories) {
 }
 
 TEST_F(CompareTest, ModeTypeAndSymlinkTargetChanges) {
-  TreeComparison c = Compare({File("exe", "#!/bin/sh\n", 0644), File("t", "x"), Link("l", "a"),
-                              Dir("d", 0755)},
-                             {File("exe", "#!/bin/sh\n", 0755), Link("t", "x"), Link("l", "b"),
-                              Dir("d", 0700)});
+  TreeComparison c =
+      Compare({File("exe", "#!/bin/sh\n", 0644), File("t", "x"), Link("l", "a"), Dir("d", 0755)},
+              {File("exe", "#!/bin/sh\n", 0755), Link("t", "x"), Link("l", "b"), Dir("d", 0700)});
   ASSERT_EQ(c.differences.size(), 4u);
   EXPECT_EQ(c.differences[0].path, "d");
   EXPECT_EQ(c.differences[0].kinds, Kinds{ChangeKind::kMode});
@@ -98,7 +97,8 @@ TEST_F(CompareTest, InvalidUtf8IsBinaryEvenWithTextExtension) {
 TEST_F(CompareTest, HugeFilesAreComparedBySizeAndDigestOnly) {
   CompareOptions options;
   options.max_content_bytes = 1024;
-  TreeEntry a = File("big.txt", std::string(2000, 'a')), b = File("big.txt", std::string(2000, 'b'));
+  TreeEntry a = File("big.txt", std::string(2000, 'a')),
+            b = File("big.txt", std::string(2000, 'b'));
   // Unreadable objects prove the contents were not read.
   ASSERT_EQ(::unlink(store_.ObjectPath(a.digest).c_str()), 0);
   TreeComparison c = Compare({a}, {b}, options);
@@ -134,9 +134,9 @@ TEST_F(CompareTest, CorruptObjectIsCorruptNamingThePath) {
 TEST_F(CompareTest, JsonWithinToleranceIsNotADifference) {
   CompareOptions options;
   options.rtol = 1e-6;
-  TreeComparison c = Compare({File("m.json", R"({"loss": 0.1234567, "n": 3})"), File("s", "x")},
-                             {File("m.json", R"({"n": 3, "loss": 0.12345675})"), File("s", "x")},
-                             options);
+  TreeComparison c =
+      Compare({File("m.json", R"({"loss": 0.1234567, "n": 3})"), File("s", "x")},
+              {File("m.json", R"({"n": 3, "loss": 0.12345675})"), File("s", "x")}, options);
   EXPECT_TRUE(c.Same());
   EXPECT_EQ(c.within_tolerance, 1u);
   EXPECT_EQ(c.identical, 1u);

@@ -26,7 +26,8 @@ std::vector<StructuralChange> Csv(const std::string& a, const std::string& b,
 }
 
 TEST(JsonDiff, KeyAddedRemovedChanged) {
-  auto c = Json(R"({"keep": 1, "gone": "x", "val": "old"})", R"({"keep": 1, "val": "new", "new": [1]})");
+  auto c =
+      Json(R"({"keep": 1, "gone": "x", "val": "old"})", R"({"keep": 1, "val": "new", "new": [1]})");
   ASSERT_EQ(c.size(), 3u);
   EXPECT_EQ(c[0].location, "/gone");
   EXPECT_EQ(c[0].a, "\"x\"");
@@ -53,7 +54,8 @@ TEST(JsonDiff, NestedArraysAndPointerEscapes) {
 }
 
 TEST(JsonDiff, KeyOrderAndWhitespaceAreNotDifferences) {
-  EXPECT_TRUE(Json("{\"a\":1,\"b\":[true,null]}", "{ \"b\" : [ true , null ],\n \"a\" : 1 }").empty());
+  EXPECT_TRUE(
+      Json("{\"a\":1,\"b\":[true,null]}", "{ \"b\" : [ true , null ],\n \"a\" : 1 }").empty());
 }
 
 TEST(JsonDiff, NumbersAsNumbers) {

@@ -13,8 +13,8 @@ namespace {
 class RenderTest : public CompareTest {
  protected:
   TreeComparison Sample() {
-    return Compare({File("notes.txt", "a\nb\nc\n"), File("m.json", R"({"x": 1})"),
-                    File("old", "o"), File("run.sh", "s", 0644), File("same", "s")},
+    return Compare({File("notes.txt", "a\nb\nc\n"), File("m.json", R"({"x": 1})"), File("old", "o"),
+                    File("run.sh", "s", 0644), File("same", "s")},
                    {File("notes.txt", "a\nB\nc\n"), File("m.json", R"({"x": 2, "y": null})"),
                     File("new", "n"), File("run.sh", "s", 0755), File("same", "s")});
   }
@@ -105,6 +105,15 @@ TEST_F(RenderTest, NonUtf8PathGoesOutAsHex) {
   Poco::JSON::Object::Ptr d = ComparisonToJson(c)->getArray("differences")->getObject(0);
   EXPECT_FALSE(d->has("path"));
   EXPECT_EQ(d->getValue<std::string>("path_hex"), "626164ff");
+}
+
+TEST_F(RenderTest, ControlCharactersAreEscaped) {
+  TreeComparison c =
+      Compare({File("evil\033[2J.txt", "x\n")}, {File("evil\033[2J.txt", "\033]0;t\007\n")});
+  std::string text = RenderComparisonText(c, false);
+  EXPECT_EQ(text.find('\033'), std::string::npos) << text;
+  EXPECT_NE(text.find("M evil\\x1b[2J.txt"), std::string::npos) << text;
+  EXPECT_NE(text.find("+\\x1b]0;t\\x07"), std::string::npos) << text;
 }
 
 }  // namespace

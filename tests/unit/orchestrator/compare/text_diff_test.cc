@@ -1,9 +1,10 @@
 // Unified text diffs, checked line for line against diff -u, and FirstDifferingLine.
+#include "orchestrator/compare/text_diff.h"
+
 #include <fstream>
 #include <random>
 #include <sstream>
 
-#include "orchestrator/compare/text_diff.h"
 #include "tests/unit/orchestrator/compare/compare_fixture.h"
 
 namespace snaprun::orchestrator {
@@ -33,7 +34,8 @@ std::string Theirs(const std::string& a, const std::string& b) {
   testing::TempDir dir;
   { std::ofstream(dir.path() + "/a", std::ios::binary) << a; }
   { std::ofstream(dir.path() + "/b", std::ios::binary) << b; }
-  testing::CommandResult r = testing::RunCommand({"diff", "-u", dir.path() + "/a", dir.path() + "/b"});
+  testing::CommandResult r =
+      testing::RunCommand({"diff", "-u", dir.path() + "/a", dir.path() + "/b"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   size_t start = r.out.find('\n', r.out.find('\n') + 1) + 1;
   return r.out.substr(start);
@@ -124,7 +126,8 @@ TEST(TextDiff, RandomEditsReproduceAndAreMinimal) {
     ContentDifference out;
     DiffText(a, b, 100000, &out);
     EXPECT_EQ(ApplyHunks(a, out.hunks), b) << "round " << round;
-    EXPECT_LE(ChangedLines(RenderHunks(out.hunks)), ChangedLines(Theirs(a, b))) << "round " << round;
+    EXPECT_LE(ChangedLines(RenderHunks(out.hunks)), ChangedLines(Theirs(a, b)))
+        << "round " << round;
   }
 }
 
