@@ -12,8 +12,8 @@ work=${3:-$(mktemp -d /var/tmp/compare-bench.XXXXXX)}
 trap 'rm -rf "$work"' EXIT
 a=$work/a
 mkdir -p "$a/ckpt" "$a/logs" "$a/metrics" "$a/tables"
-# 4 x 95 MB checkpoints + one 10 MB binary the diff can read + 1995 files of about 45 KB.
-for i in 1 2 3 4; do head -c 95000000 /dev/urandom > "$a/ckpt/model-$i.bin"; done
+# 4 x 104 MB checkpoints + one 10 MB binary the diff can read + 1995 files of about 45 KB.
+for i in 1 2 3 4; do head -c 104000000 /dev/urandom > "$a/ckpt/model-$i.bin"; done
 head -c 10000000 /dev/urandom > "$a/ckpt/embedding.bin"
 head -c 90000000 /dev/urandom | base64 -w 76 > "$work/text"
 i=0
