@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libsqlite3-dev libcli11-dev
   busybox-static uidmap util-linux iproute2 python3 python3-jsonschema python3-yaml
   umoci skopeo zstd xz-utils
+  libdtl-dev
 )
 # Benchmarks compare against these; tests never need them.
 if [[ "${SNAPRUN_BENCH_DEPS:-0}" == 1 ]]; then
