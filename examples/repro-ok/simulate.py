@@ -9,6 +9,10 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--seed", type=int, required=True)
 args = parser.parse_args()
 
+# The modes of the files written below would otherwise follow the caller's umask, and
+# modes are part of an output (the repro `umask` variation checks exactly that).
+os.umask(0o022)
+
 rng = random.Random(args.seed)
 walk = [0.0]
 for _ in range(200):

@@ -16,6 +16,8 @@ namespace snaprun::orchestrator::cli {
 namespace {
 
 constexpr int kTrouble = 2;
+// Per differing file, on a terminal: enough to see the pattern, not a whole table.
+constexpr size_t kDefaultLines = 40;
 
 struct ReproOptions {
   std::string file;
@@ -24,6 +26,7 @@ struct ReproOptions {
   std::string vary;
   double rtol = 0;
   double atol = 0;
+  size_t lines = kDefaultLines;
   bool json = false;
 };
 
@@ -31,6 +34,7 @@ struct DiffOptions {
   std::string a, b;
   double rtol = 0;
   double atol = 0;
+  size_t lines = kDefaultLines;
   bool json = false;
 };
 
@@ -53,6 +57,7 @@ int Repro(const ReproOptions& options) {
   }
   request.compare.rtol = options.rtol;
   request.compare.atol = options.atol;
+  request.compare.max_diff_lines = options.lines;
   auto home = EnsureSnaprunHome();
   if (!home) return Trouble(home.error());
   auto history = OpenRunHistory();
@@ -80,6 +85,7 @@ int Diff(const DiffOptions& options) {
   CompareOptions compare;
   compare.rtol = options.rtol;
   compare.atol = options.atol;
+  compare.max_diff_lines = options.lines;
   auto diff = DiffRuns(*a, *b, *home, compare);
   if (!diff) return Trouble(diff.error());
   std::string text = options.json ? RunDiffToJson(*diff) : RenderRunDiffText(*diff, Colour());
@@ -87,7 +93,9 @@ int Diff(const DiffOptions& options) {
   return diff->Same() ? 0 : 1;
 }
 
-void AddTolerance(CLI::App* cmd, double* rtol, double* atol) {
+void AddComparisonOptions(CLI::App* cmd, double* rtol, double* atol, size_t* lines) {
+  cmd->add_option("--lines", *lines, "diff lines or changed values shown per file (default 40)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--rtol", *rtol, "relative tolerance for numbers in JSON and CSV outputs")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--atol", *atol, "absolute tolerance for numbers in JSON and CSV outputs")
@@ -108,7 +116,7 @@ void AddReproCommands(CLI::App& app, int* exit_code) {
                   "clock, path; all, none, +NAME, -NAME (default: all but cpus)");
   cmd->add_option("--set", repro->sets, "override a spec value: key.path=VALUE (repeatable)");
   cmd->add_flag("--json", repro->json, "print the report as JSON");
-  AddTolerance(cmd, &repro->rtol, &repro->atol);
+  AddComparisonOptions(cmd, &repro->rtol, &repro->atol, &repro->lines);
   cmd->callback([repro, exit_code] { *exit_code = Repro(*repro); });
 
   auto diff = std::make_shared<DiffOptions>();
@@ -117,7 +125,7 @@ void AddReproCommands(CLI::App& app, int* exit_code) {
   dcmd->add_option("a", diff->a, "a run id, unique prefix or `last`")->required();
   dcmd->add_option("b", diff->b, "a run id, unique prefix or `last`")->required();
   dcmd->add_flag("--json", diff->json, "print the comparison as JSON");
-  AddTolerance(dcmd, &diff->rtol, &diff->atol);
+  AddComparisonOptions(dcmd, &diff->rtol, &diff->atol, &diff->lines);
   dcmd->callback([diff, exit_code] { *exit_code = Diff(*diff); });
 }
 
