@@ -20,7 +20,8 @@ Result<int64_t> ClockOffset(OciReader& r, const Poco::JSON::Object::Ptr& o, cons
   SNAPRUN_TRY(r.OnlyKeys(offset, at, {"secs", "nanosecs"}));
   if (offset->has("nanosecs")) {
     uint64_t nanosecs = SNAPRUN_TRY(r.U64(offset->get("nanosecs"), at + ".nanosecs"));
-    if (nanosecs != 0) return r.Invalid(at + ".nanosecs", "only whole-second offsets are supported");
+    if (nanosecs != 0)
+      return r.Invalid(at + ".nanosecs", "only whole-second offsets are supported");
   }
   return offset->has("secs") ? SNAPRUN_TRY(r.I64(offset->get("secs"), at + ".secs")) : 0;
 }

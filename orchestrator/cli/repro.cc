@@ -1,6 +1,8 @@
 // `snaprun repro FILE [--runs N] [--vary LIST] [--rtol X] [--atol X] [--json]` and
 // `snaprun diff RUN_A RUN_B [--json]`. Both exit like diff(1), so CI can gate on them:
 // 0 the same (reproducible), 1 different, 2 trouble (the error is printed).
+#include "orchestrator/repro/repro.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,7 +10,6 @@
 #include "orchestrator/cli/commands.h"
 #include "orchestrator/cli/run_history.h"
 #include "orchestrator/home/home.h"
-#include "orchestrator/repro/repro.h"
 #include "orchestrator/repro/repro_report.h"
 #include "orchestrator/repro/run_diff.h"
 
@@ -120,8 +121,9 @@ void AddReproCommands(CLI::App& app, int* exit_code) {
   cmd->callback([repro, exit_code] { *exit_code = Repro(*repro); });
 
   auto diff = std::make_shared<DiffOptions>();
-  auto* dcmd = app.add_subcommand("diff", "compare two runs: spec, snapshot, image, environment, "
-                                          "ending, usage, outputs, console");
+  auto* dcmd = app.add_subcommand("diff",
+                                  "compare two runs: spec, snapshot, image, environment, "
+                                  "ending, usage, outputs, console");
   dcmd->add_option("a", diff->a, "a run id, unique prefix or `last`")->required();
   dcmd->add_option("b", diff->b, "a run id, unique prefix or `last`")->required();
   dcmd->add_flag("--json", diff->json, "print the comparison as JSON");

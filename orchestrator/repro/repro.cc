@@ -23,8 +23,8 @@ Result<ReproRun> RunOne(const ReproRequest& request, const ReproMember& member,
                member.index, request.runs, queued.id.c_str());
   RunEnd end = SuperviseRun(queued, history, supervise);
   if (end.error) {
-    return std::move(*end.error).Wrap("run " + std::to_string(member.index) + " (" + queued.id +
-                                      ")");
+    return std::move(*end.error)
+        .Wrap("run " + std::to_string(member.index) + " (" + queued.id + ")");
   }
   RunRecord record = SNAPRUN_TRY(history.Get(queued.id));
   ReproRun run;
@@ -37,8 +37,9 @@ Result<ReproRun> RunOne(const ReproRequest& request, const ReproMember& member,
   // A command that ran leaves a manifest, even of an empty outputs/; none means the
   // harvest failed, and comparing nothing with something would hide that.
   if (run.outputs_digest.empty() && record.TimeOf(RunState::kRunning)) {
-    return Error(ErrorCode::kSystem, "run " + queued.id + " left no outputs manifest (see `snaprun show " +
-                                         queued.id + "`)");
+    return Error(
+        ErrorCode::kSystem,
+        "run " + queued.id + " left no outputs manifest (see `snaprun show " + queued.id + "`)");
   }
   return run;
 }

@@ -172,8 +172,8 @@ void RenderChanges(std::ostringstream& out, const char* title,
   }
   out << changes.size() << " differ\n";
   for (const ValueChange& c : changes) {
-    out << "  " << c.field << ": " << Paint(c.a.empty() ? "(unset)" : c.a, "31", colour)
-        << " -> " << Paint(c.b.empty() ? "(unset)" : c.b, "32", colour) << "\n";
+    out << "  " << c.field << ": " << Paint(c.a.empty() ? "(unset)" : c.a, "31", colour) << " -> "
+        << Paint(c.b.empty() ? "(unset)" : c.b, "32", colour) << "\n";
   }
 }
 
@@ -210,7 +210,8 @@ Result<RunDiff> DiffRuns(const RunRecord& a, const RunRecord& b, const std::stri
   diff.snapshot_a = a.snapshot_digest;
   diff.snapshot_b = b.snapshot_digest;
   diff.snapshot = SNAPRUN_TRY_CTX(DiffSnapshots(a, b, store, diff.notes), "comparing snapshots");
-  if (a.image_digest != b.image_digest) diff.image = ValueChange{"image", a.image_digest, b.image_digest};
+  if (a.image_digest != b.image_digest)
+    diff.image = ValueChange{"image", a.image_digest, b.image_digest};
   diff.ending = Changes(Ending(a), Ending(b));
   diff.usage = Usage(a, b);
   diff.outputs =

@@ -22,7 +22,7 @@ struct ValueChange {
 };
 
 struct ConsoleDifference {
-  size_t line = 0;  // 1-based
+  size_t line = 0;                  // 1-based
   std::optional<std::string> a, b;  // unset: that side ended before the line
 };
 
@@ -33,10 +33,10 @@ struct RunDiff {
   std::optional<TreeComparison> snapshot;  // set when both snapshots are known
   std::optional<ValueChange> image;
   std::vector<ValueChange> environment;
-  std::vector<ValueChange> ending;  // state, exit_code, signal
-  std::vector<ValueChange> usage;   // every measured figure, equal or not
+  std::vector<ValueChange> ending;        // state, exit_code, signal
+  std::vector<ValueChange> usage;         // every measured figure, equal or not
   std::optional<TreeComparison> outputs;  // set when both runs harvested outputs
-  std::vector<std::string> notes;  // parts that could not be compared, and why
+  std::vector<std::string> notes;         // parts that could not be compared, and why
   std::optional<ConsoleDifference> console;
 
   bool Same() const;

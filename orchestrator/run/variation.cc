@@ -1,13 +1,11 @@
 #include "orchestrator/run/variation.h"
 
-#include <sched.h>
-
-#include <algorithm>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
+#include <sched.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace snaprun::orchestrator {
@@ -57,14 +55,22 @@ std::vector<std::string> SplitCommas(const std::string& text) {
 
 const char* VariationName(VariationKind kind) {
   switch (kind) {
-    case VariationKind::kHostname: return "hostname";
-    case VariationKind::kEnvOrder: return "env-order";
-    case VariationKind::kUmask: return "umask";
-    case VariationKind::kLocale: return "locale";
-    case VariationKind::kTimezone: return "timezone";
-    case VariationKind::kCpus: return "cpus";
-    case VariationKind::kClock: return "clock";
-    case VariationKind::kPath: return "path";
+    case VariationKind::kHostname:
+      return "hostname";
+    case VariationKind::kEnvOrder:
+      return "env-order";
+    case VariationKind::kUmask:
+      return "umask";
+    case VariationKind::kLocale:
+      return "locale";
+    case VariationKind::kTimezone:
+      return "timezone";
+    case VariationKind::kCpus:
+      return "cpus";
+    case VariationKind::kClock:
+      return "clock";
+    case VariationKind::kPath:
+      return "path";
   }
   return "unknown";
 }

@@ -48,11 +48,11 @@ Result<VariationSet> ParseVariations(const std::string& text);
 struct RunVariation {
   bool in_repro = false;
   VariationSet applied;
-  std::string hostname;            // empty: the ordinary run's
+  std::string hostname;  // empty: the ordinary run's
   bool reverse_env = false;
   std::optional<mode_t> umask;
   std::vector<std::pair<std::string, std::string>> env;  // set unless the spec sets them
-  std::vector<unsigned> cpus;      // affinity; empty: the caller's
+  std::vector<unsigned> cpus;                            // affinity; empty: the caller's
   std::optional<sandbox::TimeOffsets> clock;
   std::string workspace = "/workspace";
   std::string visible_run_id;      // SNAPRUN_RUN_ID; empty: the run's own id

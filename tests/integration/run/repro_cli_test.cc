@@ -2,10 +2,9 @@
 // user) and as root. Each variation is switched on alone against a command that writes
 // one probe per variation into outputs/: exactly that probe's file must differ, and with
 // nothing varied the runs must match. No test asserts on wall time.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
@@ -22,11 +21,14 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 // One output file per variation; the clock probe only says whether the boot clock is
-// more than a year ahead, so the control and an unvaried run agree.
+// more than a year ahead, so the control and an unvaried run agree. The environment is
+// read from /proc, as the shell received it: sh rebuilds its children's environment in
+// an order of its own. Modes are pinned at the end, or the umask variation would show in
+// every file.
 const char* kProbeSpec = R"(name: probes
 command: |
   hostname > outputs/hostname
-  env > outputs/env-order
+  tr '\0' '\n' < /proc/$$/environ > outputs/env-order
   umask > outputs/umask
   echo "$LANG $LC_ALL" > outputs/locale
   date +%z > outputs/timezone
@@ -34,6 +36,7 @@ command: |
   echo $(( $(cut -d. -f1 /proc/uptime) > 31000000 )) > outputs/clock
   pwd > outputs/path
   echo "$SNAPRUN_RUN_ID" > outputs/run-id
+  chmod 644 outputs/*
 )";
 
 std::set<std::string> DifferingPaths(const Object::Ptr& report) {
@@ -62,15 +65,8 @@ std::string SourceText(const std::string& relative) { return ReadText(SourcePath
 
 bool HostHasPython() { return std::filesystem::exists("/usr/bin/python3"); }
 
-class ReproCli : public ::testing::TestWithParam<Mode> {
+class ReproCli : public ModeTest {
  protected:
-  void SetUp() override {
-    std::string why;
-    harness_ = std::make_unique<RunHarness>(GetParam(), &why);
-    if (!why.empty()) GTEST_SKIP() << why;
-  }
-  RunHarness& h() { return *harness_; }
-
   // Runs the probe spec under VARY; returns the parsed JSON report and sets *EXIT.
   Object::Ptr Probe(const std::string& vary, int* exit_code) {
     if (probe_spec_.empty()) probe_spec_ = h().WriteSpec(kProbeSpec);
@@ -80,7 +76,6 @@ class ReproCli : public ::testing::TestWithParam<Mode> {
     return ParseObject(r.out);
   }
 
-  std::unique_ptr<RunHarness> harness_;
   std::string probe_spec_;
 };
 
@@ -202,18 +197,14 @@ TEST_P(ReproCli, BadVaryIsTroubleNamingTheItem) {
 }
 
 TEST_P(ReproCli, BadSpecIsTroubleNamingFileAndLine) {
-  std::string spec = h().WriteSpec("name: broken\ncommand: true\nresources:\n  memroy: 1GiB\n");
+  std::string spec = h().WriteSpec("name: broken\ncommand: 'true'\nresources:\n  memroy: 1GiB\n");
   CommandResult r = h().Snaprun({"repro", spec});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("run.yaml:4"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("memroy"), std::string::npos) << r.err;
 }
 
-std::string RunId(const CommandResult& run) {
-  std::string prefix = "snaprun: run ";
-  size_t at = run.err.find(prefix);
-  return at == std::string::npos ? "" : run.err.substr(at + prefix.size(), 26);
-}
+std::string RunId(const CommandResult& run) { return RunIdFrom(run.err); }
 
 TEST_P(ReproCli, DiffNamesOneSpecField) {
   std::string spec = h().WriteSpec("name: d\ncommand: echo same > outputs/x\n");
@@ -250,6 +241,26 @@ TEST_P(ReproCli, DiffNamesOneSourceFile) {
   EXPECT_NE(diff.out.find("+two"), std::string::npos) << diff.out;
 }
 
+TEST_P(ReproCli, DiffNamesOneOutputFile) {
+  std::string spec = h().WriteSpec(
+      "name: d\ncommand: echo fixed > outputs/a; od -An -tx1 -N8 /dev/urandom > outputs/b\n");
+  CommandResult a = h().Snaprun({"run", spec});
+  CommandResult b = h().Snaprun({"run", spec});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  CommandResult diff = h().Snaprun({"diff", RunId(a), RunId(b), "--json"});
+  EXPECT_EQ(diff.exit_code, 1) << diff.err;
+  Object::Ptr d = ParseObject(diff.out);
+  ASSERT_TRUE(d);
+  Object::Ptr outputs = d->getObject("outputs");
+  EXPECT_EQ(outputs->getValue<int>("identical"), 1) << diff.out;
+  Array::Ptr differences = outputs->getArray("differences");
+  ASSERT_EQ(differences->size(), 1u) << diff.out;
+  EXPECT_EQ(differences->getObject(0)->getValue<std::string>("path"), "b");
+  EXPECT_EQ(d->getArray("spec")->size(), 0u);
+  EXPECT_EQ(d->getObject("snapshot")->getValue<std::string>("a"),
+            d->getObject("snapshot")->getValue<std::string>("b"));
+}
+
 TEST_P(ReproCli, DiffOfMatchingRunsExitsZero) {
   std::string spec = h().WriteSpec("name: d\ncommand: echo hi; echo 42 > outputs/answer\n");
   CommandResult a = h().Snaprun({"run", spec});
@@ -260,7 +271,8 @@ TEST_P(ReproCli, DiffOfMatchingRunsExitsZero) {
 }
 
 TEST_P(ReproCli, DiffShowsTheFirstDifferingConsoleLine) {
-  std::string spec = h().WriteSpec("name: d\ncommand: echo start; cat /proc/sys/kernel/random/uuid\n");
+  std::string spec =
+      h().WriteSpec("name: d\ncommand: echo start; cat /proc/sys/kernel/random/uuid\n");
   CommandResult a = h().Snaprun({"run", spec});
   CommandResult b = h().Snaprun({"run", spec});
   CommandResult diff = h().Snaprun({"diff", RunId(a), RunId(b), "--json"});
@@ -277,10 +289,7 @@ TEST_P(ReproCli, DiffOfAnUnknownRunIsTrouble) {
   EXPECT_NE(diff.err.find("snaprun: error:"), std::string::npos) << diff.err;
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, ReproCli, ::testing::Values(Mode::kRootless, Mode::kRoot),
-                         [](const auto& param_info) {
-                           return param_info.param == Mode::kRoot ? "Root" : "Rootless";
-                         });
+SNAPRUN_INSTANTIATE_MODES(ReproCli);
 
 }  // namespace
 }  // namespace snaprun::testing

@@ -1,9 +1,8 @@
 // `snaprun run` end to end through the CLI, rootless (as the unprivileged test user) and
 // as root: what a researcher sees, and what the history keeps. Each test is named for
 // its promise. No test asserts on wall time; waits poll with a generous bound.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,33 +21,18 @@ std::string Spec(const std::string& name, const std::string& command,
   return "name: " + name + "\ncommand: '" + command + "'\n" + extra;
 }
 
-// The run id `snaprun run` prints first on stderr: "snaprun: run ID".
-std::string RunIdFrom(const std::string& err) {
-  std::string prefix = "snaprun: run ";
-  size_t at = err.find(prefix);
-  return at == std::string::npos ? "" : err.substr(at + prefix.size(), 26);
-}
-
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
 }
 
-class RunCli : public ::testing::TestWithParam<Mode> {
- protected:
-  void SetUp() override {
-    std::string why;
-    harness_ = std::make_unique<RunHarness>(GetParam(), &why);
-    if (!why.empty()) GTEST_SKIP() << why;
-  }
-  RunHarness& h() { return *harness_; }
-  std::unique_ptr<RunHarness> harness_;
-};
+class RunCli : public ModeTest {};
 
 TEST_P(RunCli, OutputsLogsAndConsoleArriveIntact) {
-  std::string spec = h().WriteSpec(Spec(
-      "arrive", "echo to-stdout; echo to-stderr >&2; printf \"a\\nb\\n\" > outputs/result.txt; "
-                "echo progress > logs/train.log"));
+  std::string spec = h().WriteSpec(
+      Spec("arrive",
+           "echo to-stdout; echo to-stderr >&2; printf \"a\\nb\\n\" > outputs/result.txt; "
+           "echo progress > logs/train.log"));
   CommandResult run = h().Snaprun({"run", spec});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "to-stdout\n");
@@ -82,9 +66,10 @@ TEST_P(RunCli, SecondRunSeesNoneOfTheFirstRunsScratchWrites) {
 }
 
 TEST_P(RunCli, WritesToSnapshotFail) {
-  std::string spec = h().WriteSpec(
-      Spec("ro", "if echo x > /snapshot/run.yaml || touch /snapshot/new || touch /usr/new; "
-                 "then exit 1; fi; exit 0"));
+  std::string spec =
+      h().WriteSpec(Spec("ro",
+                         "if echo x > /snapshot/run.yaml || touch /snapshot/new || touch /usr/new; "
+                         "then exit 1; fi; exit 0"));
   CommandResult run = h().Snaprun({"run", spec});
   EXPECT_EQ(run.exit_code, 0) << run.err;
 }
@@ -96,8 +81,8 @@ TEST_P(RunCli, EnvironmentHoldsExactlyTheDocumentedVariables) {
   std::set<std::string> names;
   std::istringstream lines(run.out);
   for (std::string line; std::getline(lines, line);) names.insert(line.substr(0, line.find('=')));
-  std::set<std::string> expected = {"HOME", "LANG", "PATH", "MINE", "SNAPRUN_RUN_ID",
-                                    "SNAPRUN_OUTPUTS", "SNAPRUN_LOGS"};
+  std::set<std::string> expected = {
+      "HOME", "LANG", "PATH", "MINE", "SNAPRUN_RUN_ID", "SNAPRUN_OUTPUTS", "SNAPRUN_LOGS"};
   EXPECT_EQ(names, expected) << run.out;
   EXPECT_NE(run.out.find("SNAPRUN_RUN_ID=" + RunIdFrom(run.err)), std::string::npos);
 }
@@ -111,8 +96,8 @@ TEST_P(RunCli, EightParallelRunsAllLandInTheHistory) {
   }
   for (auto& t : threads) t.join();
   for (int code : codes) EXPECT_EQ(code, 0);
-  CommandResult ls = h().Snaprun({"ls", "--name", "parallel", "--state", "completed", "--limit",
-                                  "100"});
+  CommandResult ls =
+      h().Snaprun({"ls", "--name", "parallel", "--state", "completed", "--limit", "100"});
   ASSERT_EQ(ls.exit_code, 0) << ls.err;
   EXPECT_EQ(std::count(ls.out.begin(), ls.out.end(), '\n'), 9) << ls.out;  // header + 8
 }
@@ -151,32 +136,31 @@ TEST_P(RunCli, DetachThenFollowShowsLines) {
   EXPECT_EQ(h().State(id), "completed");
 }
 
-TEST_P(RunCli, CancelEndsCanceled) {
-  std::string spec = h().WriteSpec(Spec("cancel", "echo started; sleep 300"));
-  CommandResult run = h().Snaprun({"run", "--detach", spec});
+// Starts COMMAND detached, cancels it once running, and expects it to end canceled.
+void ExpectCancelEndsCanceled(RunHarness& h, const std::string& name, const std::string& command) {
+  std::string spec = h.WriteSpec(Spec(name, command));
+  CommandResult run = h.Snaprun({"run", "--detach", spec});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string id = Trim(run.out);
-  ASSERT_EQ(h().WaitForState(id, {"running"}), "running");
-  CommandResult cancel = h().Snaprun({"cancel", id});
+  ASSERT_EQ(h.WaitForState(id, {"running"}), "running");
+  CommandResult cancel = h.Snaprun({"cancel", id});
   EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
-  EXPECT_EQ(h().WaitForState(id, {"canceled"}), "canceled");
+  EXPECT_EQ(h.WaitForState(id, {"canceled"}), "canceled");
+}
+
+TEST_P(RunCli, CancelEndsCanceled) {
+  ExpectCancelEndsCanceled(h(), "cancel", "echo started; sleep 300");
 }
 
 // The command traps SIGTERM and keeps going: cancel kills it after the grace period.
 TEST_P(RunCli, CancelKillsACommandThatIgnoresSigterm) {
-  std::string spec = h().WriteSpec(
-      Spec("stubborn", "trap \"\" TERM; echo started; while :; do sleep 1; done"));
-  CommandResult run = h().Snaprun({"run", "--detach", spec});
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  std::string id = Trim(run.out);
-  ASSERT_EQ(h().WaitForState(id, {"running"}), "running");
-  CommandResult cancel = h().Snaprun({"cancel", id});
-  EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
-  EXPECT_EQ(h().WaitForState(id, {"canceled"}), "canceled");
+  ExpectCancelEndsCanceled(h(), "stubborn",
+                           "trap \"\" TERM; echo started; while :; do sleep 1; done");
 }
 
 TEST_P(RunCli, KilledSupervisorGivesLostRunWithLogsAndNoStrayProcess) {
-  std::string marker = "4" + std::to_string(getpid() % 100000) + (GetParam() == Mode::kRoot ? "1" : "2");
+  std::string marker =
+      "4" + std::to_string(getpid() % 100000) + (GetParam() == Mode::kRoot ? "1" : "2");
   std::string spec = h().WriteSpec(Spec("lost", "echo started; exec sleep " + marker));
   CommandResult run = h().Snaprun({"run", "--detach", spec});
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -219,10 +203,7 @@ TEST_P(RunCli, SnapshotOverItsLimitFailsWithTheHelpfulError) {
   EXPECT_EQ(h().State("last"), "failed");
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, RunCli, ::testing::Values(Mode::kRootless, Mode::kRoot),
-                         [](const auto& param_info) {
-                           return param_info.param == Mode::kRoot ? "Root" : "Rootless";
-                         });
+SNAPRUN_INSTANTIATE_MODES(RunCli);
 
 }  // namespace
 }  // namespace snaprun::testing

@@ -27,6 +27,18 @@ RunHarness::RunHarness(Mode mode, std::string* why) : mode_(mode) {
   }
 }
 
+void ModeTest::SetUp() {
+  std::string why;
+  harness_ = std::make_unique<RunHarness>(GetParam(), &why);
+  if (!why.empty()) GTEST_SKIP() << why;
+}
+
+std::string RunIdFrom(const std::string& err) {
+  std::string prefix = "snaprun: run ";
+  size_t at = err.find(prefix);
+  return at == std::string::npos ? "" : err.substr(at + prefix.size(), 26);
+}
+
 std::string RunHarness::WriteSpec(const std::string& yaml,
                                   const std::vector<std::pair<std::string, std::string>>& files) {
   std::string dir = code_.path() + "/spec" + std::to_string(specs_++);

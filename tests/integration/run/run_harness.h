@@ -3,7 +3,9 @@
 #pragma once
 
 #include <Poco/JSON/Object.h>
+#include <gtest/gtest.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +40,24 @@ class RunHarness {
   TempDir code_;
   int specs_ = 0;
 };
+
+// A test run once rootless and once as root, skipped with the reason where a mode cannot
+// be tested here. Instantiate with SNAPRUN_INSTANTIATE_MODES(Suite).
+class ModeTest : public ::testing::TestWithParam<Mode> {
+ protected:
+  void SetUp() override;
+  RunHarness& h() { return *harness_; }
+  std::unique_ptr<RunHarness> harness_;
+};
+
+#define SNAPRUN_INSTANTIATE_MODES(suite)                                                   \
+  INSTANTIATE_TEST_SUITE_P(Modes, suite, ::testing::Values(Mode::kRootless, Mode::kRoot),  \
+                           [](const auto& param_info) {                                    \
+                             return param_info.param == Mode::kRoot ? "Root" : "Rootless"; \
+                           })
+
+// The run id `snaprun run` prints first on stderr ("snaprun: run ID"); "" when absent.
+std::string RunIdFrom(const std::string& err);
 
 std::string ReadText(const std::string& path);
 // Whether any process's command line contains MARKER (NUL-separated args joined by ' ').
