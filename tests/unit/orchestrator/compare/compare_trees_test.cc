@@ -151,6 +151,26 @@ TEST_F(CompareTest, CsvWithinToleranceIsNotADifference) {
   EXPECT_EQ(c.within_tolerance, 1u);
 }
 
+TEST_F(CompareTest, ModeChangeWithContentWithinToleranceIsOnlyAModeChange) {
+  CompareOptions options;
+  options.atol = 0.1;
+  TreeComparison c =
+      Compare({File("m.json", "[1.00]", 0644)}, {File("m.json", "[1.05]", 0600)}, options);
+  ASSERT_EQ(c.differences.size(), 1u);
+  EXPECT_EQ(c.differences[0].kinds, Kinds{ChangeKind::kMode});
+  EXPECT_FALSE(c.differences[0].content.has_value());
+}
+
+TEST_F(CompareTest, JsonNestedBeyondTheParserDepthFallsBackToText) {
+  std::string deep_a = std::string(500, '[') + "1" + std::string(500, ']');
+  std::string deep_b = std::string(500, '[') + "2" + std::string(500, ']');
+  FileDifference d = CompareOne("deep.json", deep_a, deep_b);
+  ASSERT_TRUE(d.content.has_value());
+  EXPECT_EQ(d.content->format, ContentFormat::kText);
+  ASSERT_EQ(d.content->notes.size(), 1u);
+  EXPECT_NE(d.content->notes[0].find("not valid JSON"), std::string::npos);
+}
+
 TEST_F(CompareTest, NonJsonDotJsonFallsBackToTextWithNote) {
   FileDifference d = CompareOne("log.json", "not json\nline 2\n", "not json\nline 3\n");
   ASSERT_TRUE(d.content.has_value());
