@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -57,19 +59,48 @@ std::string Trim(std::string text) {
   return text;
 }
 
+// Whether git could see a repository from DIR: a .git (a directory, or a file in
+// worktrees and submodules) in DIR or above, or GIT_DIR set. Only presence is checked,
+// nothing is parsed; it spares a run outside any repository a git process, which costs
+// more than the rest of its bookkeeping.
+bool MayBeInsideRepository(const std::string& dir) {
+  if (std::getenv("GIT_DIR") != nullptr) return true;
+  std::error_code ignored;
+  for (std::filesystem::path p = dir; !p.empty(); p = p.parent_path()) {
+    if (std::filesystem::exists(p / ".git", ignored)) return true;
+    if (p == p.parent_path()) break;
+  }
+  return false;
+}
+
+void ReadStatusHeaders(const std::string& status, GitProvenance& git) {
+  std::istringstream lines(status);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("# ", 0) != 0) {
+      git.dirty = true;
+    } else if (line.rfind("# branch.oid ", 0) == 0) {
+      std::string oid = line.substr(13);
+      if (oid != "(initial)") git.commit = oid;
+    } else if (line.rfind("# branch.head ", 0) == 0) {
+      std::string head = line.substr(14);
+      if (head != "(detached)") git.branch = head;
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<GitProvenance> ReadGitProvenance(const std::string& dir) {
-  std::optional<std::string> inside = RunGit(dir, {"rev-parse", "--is-inside-work-tree"});
-  if (!inside || Trim(*inside) != "true") return std::nullopt;
-  GitProvenance git;
-  git.commit = Trim(RunGit(dir, {"rev-parse", "--verify", "-q", "HEAD"}).value_or(""));
-  git.branch = Trim(RunGit(dir, {"symbolic-ref", "-q", "--short", "HEAD"}).value_or(""));
-  git.remote_url = Trim(RunGit(dir, {"config", "--get", "remote.origin.url"}).value_or(""));
+  if (!MayBeInsideRepository(dir)) return std::nullopt;
+  // One process for commit, branch and dirtiness; it fails outside a work tree.
   // --no-optional-locks: reading status must not write the index behind a user's back.
-  std::optional<std::string> status =
-      RunGit(dir, {"--no-optional-locks", "status", "--porcelain", "--untracked-files=normal"});
-  git.dirty = !status || !status->empty();
+  std::optional<std::string> status = RunGit(
+      dir,
+      {"--no-optional-locks", "status", "--porcelain=v2", "--branch", "--untracked-files=normal"});
+  if (!status) return std::nullopt;
+  GitProvenance git;
+  ReadStatusHeaders(*status, git);
+  git.remote_url = Trim(RunGit(dir, {"config", "--get", "remote.origin.url"}).value_or(""));
   return git;
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "tests/support/process.h"
@@ -39,6 +40,42 @@ TEST(GitProvenance, ReadsCommitBranchRemoteAndDirtiness) {
 
   std::ofstream(dir.path() + "/notes.txt") << "untracked\n";
   EXPECT_TRUE(ReadGitProvenance(dir.path())->dirty);
+}
+
+TEST(GitProvenance, SubdirectoryDetachedHeadAndUnbornBranch) {
+  if (RunCommand({"git", "--version"}).exit_code != 0) GTEST_SKIP() << "git is not installed";
+  snaprun::testing::TempDir dir;
+  Git(dir.path(), {"init", "-q", "-b", "main"});
+  std::filesystem::create_directories(dir.path() + "/src/model");
+  std::optional<GitProvenance> unborn = ReadGitProvenance(dir.path() + "/src/model");
+  ASSERT_TRUE(unborn.has_value());
+  EXPECT_EQ(unborn->commit, "");
+  EXPECT_EQ(unborn->branch, "main");
+  EXPECT_FALSE(unborn->dirty) << "empty directories are not changes";
+
+  std::ofstream(dir.path() + "/src/model/fit.py") << "pass\n";
+  Git(dir.path(), {"add", "."});
+  Git(dir.path(), {"commit", "-q", "-m", "first"});
+  Git(dir.path(), {"checkout", "-q", "--detach"});
+  std::optional<GitProvenance> detached = ReadGitProvenance(dir.path() + "/src/model");
+  ASSERT_TRUE(detached.has_value());
+  EXPECT_EQ(detached->branch, "") << "a detached HEAD has no branch";
+  EXPECT_EQ(detached->commit.size(), 40u);
+  EXPECT_EQ(detached->remote_url, "");
+}
+
+TEST(GitProvenance, LinkedWorktreeWithAGitFileIsFound) {
+  if (RunCommand({"git", "--version"}).exit_code != 0) GTEST_SKIP() << "git is not installed";
+  snaprun::testing::TempDir dir;
+  Git(dir.path(), {"init", "-q", "-b", "main", dir.path() + "/repo"});
+  std::ofstream(dir.path() + "/repo/a") << "a\n";
+  Git(dir.path() + "/repo", {"add", "a"});
+  Git(dir.path() + "/repo", {"commit", "-q", "-m", "a"});
+  Git(dir.path() + "/repo", {"worktree", "add", "-q", "-b", "side", dir.path() + "/side"});
+  ASSERT_TRUE(std::filesystem::is_regular_file(dir.path() + "/side/.git"));
+  std::optional<GitProvenance> git = ReadGitProvenance(dir.path() + "/side");
+  ASSERT_TRUE(git.has_value());
+  EXPECT_EQ(git->branch, "side");
 }
 
 TEST(GitProvenance, NoneOutsideAWorkTree) {
