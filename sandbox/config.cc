@@ -34,6 +34,9 @@ Result<void> ValidateMount(const Mount& mount, size_t index) {
   if (mount.type == MountType::kBind && (mount.source.empty() || mount.source[0] != '/')) {
     return Invalid(where + ".source: a bind source must be an absolute host path");
   }
+  if (mount.reverse_entry_order && mount.type != MountType::kOverlay) {
+    return Invalid(where + ": a reversed entry order needs an overlay mount");
+  }
   if (mount.type == MountType::kOverlay && mount.overlay_lower.empty()) {
     return Invalid(where + ": an overlay needs at least one lower directory");
   }

@@ -70,6 +70,10 @@ struct Mount {
   uint32_t mode = 0755;     // kTmpfs root mode
   std::vector<std::string> overlay_lower;  // kOverlay: host paths, topmost first
   OverlayFallback overlay_fallback = OverlayFallback::kCopyToTmpfs;
+  // kOverlay: mount no overlay; copy the lowers into the scratch tmpfs so that every
+  // directory lists its entries in the reverse of the lower's order (a reproducibility
+  // variation: code that depends on readdir order shows it). Costs a copy in memory.
+  bool reverse_entry_order = false;
   // OCI mounts may name options this struct has no field for; the adapter
   // refuses unknown ones rather than dropping them.
 };

@@ -73,7 +73,8 @@ unsigned long long AttrFromFlags(unsigned long flags) {
 
 ChildError MountBind(int root_fd, const MountOp& op) {
   struct stat st;
-  if (stat(op.source.c_str(), &st) != 0) return Fail(Step::kMount, errno, "stat", op.source.c_str());
+  if (stat(op.source.c_str(), &st) != 0)
+    return Fail(Step::kMount, errno, "stat", op.source.c_str());
   int target = -1;
   ChildError e = EnsureMountPoint(root_fd, op.target.c_str(), !S_ISDIR(st.st_mode), &target);
   if (e.failed()) return e;
@@ -110,6 +111,11 @@ ChildError MountOverlay(int root_fd, const MountOp& op, uint64_t* fallbacks) {
   if (rc != 0) return Fail(Step::kOverlay, err, "mount scratch tmpfs", op.target.c_str());
   int tmp = OpenInRoot(root_fd, op.target.c_str(), O_RDONLY | O_DIRECTORY);
   if (tmp < 0) return Fail(Step::kOverlay, -tmp, "open", op.target.c_str());
+  if (op.copy_reversed) {
+    e = CopyLowersInto(op, tmp);
+    close(tmp);
+    return e;
+  }
   struct stat via_fd, via_path;
   // The overlay options name the scratch dirs by host path: it must be this tmpfs.
   bool same = fstat(tmp, &via_fd) == 0 && stat(op.host_target.c_str(), &via_path) == 0 &&
@@ -126,6 +132,10 @@ ChildError MountOverlay(int root_fd, const MountOp& op, uint64_t* fallbacks) {
     return rc == 0 ? Success() : Fail(Step::kOverlay, err, "mount overlay", op.target.c_str());
   }
   *fallbacks |= kFallbackOverlayCopy;
+  // The scratch dirs made for the overlay would otherwise show up in the copy.
+  unlinkat(tmp, "work/work", AT_REMOVEDIR);
+  unlinkat(tmp, "work", AT_REMOVEDIR);
+  unlinkat(tmp, "upper", AT_REMOVEDIR);
   e = CopyLowersInto(op, tmp);
   close(tmp);
   return e;
@@ -168,8 +178,8 @@ ChildError SetMountFlags(int root_fd, const char* rel, unsigned long flags, bool
   if (fd < 0) return Fail(step, -fd, "open", rel);
   mount_attr attr{};
   attr.attr_set = AttrFromFlags(flags);
-  int rc = mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
-                         sizeof attr);
+  int rc =
+      mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr);
   int err = errno;
   close(fd);
   return rc == 0 ? Success() : Fail(step, err, "remount", rel[0] ? rel : "/");
@@ -177,9 +187,12 @@ ChildError SetMountFlags(int root_fd, const char* rel, unsigned long flags, bool
 
 ChildError ApplyMountOp(int root_fd, const MountOp& op, uint64_t* fallbacks) {
   switch (op.type) {
-    case MountType::kBind: return MountBind(root_fd, op);
-    case MountType::kOverlay: return MountOverlay(root_fd, op, fallbacks);
-    default: return MountFilesystem(root_fd, op, op.data.empty() ? nullptr : op.data.c_str());
+    case MountType::kBind:
+      return MountBind(root_fd, op);
+    case MountType::kOverlay:
+      return MountOverlay(root_fd, op, fallbacks);
+    default:
+      return MountFilesystem(root_fd, op, op.data.empty() ? nullptr : op.data.c_str());
   }
 }
 

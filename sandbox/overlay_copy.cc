@@ -23,7 +23,10 @@ struct LinuxDirent64 {
   char d_name[];
 };
 
-int CopyDir(int src, int dst, int depth);
+// The order in which a directory's entries are created in the copy.
+enum class Order { kAsListed, kBackwards };
+
+int CopyDir(int src, int dst, int depth, Order order);
 
 int CopyFile(int src_dir, int dst_dir, const char* name, const struct stat& st) {
   int in = openat(src_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -49,14 +52,14 @@ int CopyFile(int src_dir, int dst_dir, const char* name, const struct stat& st) 
   return err;
 }
 
-int CopyEntry(int src, int dst, const char* name, int depth) {
+int CopyEntry(int src, int dst, const char* name, int depth, Order order) {
   struct stat st;
   if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return errno;
   if (S_ISDIR(st.st_mode)) {
     if (mkdirat(dst, name, st.st_mode & 07777) != 0 && errno != EEXIST) return errno;
     int s = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int d = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    int err = s < 0 || d < 0 ? errno : CopyDir(s, d, depth + 1);
+    int err = s < 0 || d < 0 ? errno : CopyDir(s, d, depth + 1, order);
     if (s >= 0) close(s);
     if (d >= 0) close(d);
     return err;
@@ -73,8 +76,13 @@ int CopyEntry(int src, int dst, const char* name, int depth) {
   return 0;  // devices, fifos and sockets are not copied: a scratch tree has no use for them
 }
 
-int CopyDir(int src, int dst, int depth) {
-  if (depth > kMaxDepth) return ELOOP;
+bool IsDotOrDotDot(const char* name) { return strcmp(name, ".") == 0 || strcmp(name, "..") == 0; }
+
+// Calls VISIT(name) for SRC's entries from the start of its listing; stops at the first
+// non-zero return, which it returns (or errno of a failed read, or 0 at the end).
+template <typename Visit>
+int ForEachEntry(int src, Visit visit) {
+  if (lseek(src, 0, SEEK_SET) != 0) return errno;
   alignas(8) char buf[4096];
   for (;;) {
     long n = syscall(SYS_getdents64, src, buf, sizeof buf);
@@ -83,20 +91,72 @@ int CopyDir(int src, int dst, int depth) {
     for (long pos = 0; pos < n;) {
       auto* entry = reinterpret_cast<LinuxDirent64*>(buf + pos);
       pos += entry->d_reclen;
-      if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
-      if (int err = CopyEntry(src, dst, entry->d_name, depth); err != 0) return err;
+      if (IsDotOrDotDot(entry->d_name)) continue;
+      if (int stop = visit(entry->d_name); stop != 0) return stop;
     }
   }
+}
+
+// Backwards without a list to hold the names (nothing may be allocated here): entry
+// I is found by listing again, so a directory of N entries costs N listings. Snapshot
+// directories are small; this is a reproducibility check, not the fast path.
+int CopyDirBackwards(int src, int dst, int depth) {
+  long count = 0;
+  if (int err = ForEachEntry(src, [&](const char*) { return ++count, 0; }); err != 0) return err;
+  constexpr int kFound = -1;
+  for (long wanted = count - 1; wanted >= 0; --wanted) {
+    long index = 0;
+    int copy_error = 0;
+    int err = ForEachEntry(src, [&](const char* name) {
+      if (index++ != wanted) return 0;
+      copy_error = CopyEntry(src, dst, name, depth, Order::kBackwards);
+      return kFound;
+    });
+    if (err != kFound) return err != 0 ? err : ENOENT;  // the directory changed under us
+    if (copy_error != 0) return copy_error;
+  }
+  return 0;
+}
+
+int CopyDir(int src, int dst, int depth, Order order) {
+  if (depth > kMaxDepth) return ELOOP;
+  if (order == Order::kBackwards) return CopyDirBackwards(src, dst, depth);
+  return ForEachEntry(src,
+                      [&](const char* name) { return CopyEntry(src, dst, name, depth, order); });
+}
+
+// Whether a directory on this filesystem lists its newest entry first (tmpfs before
+// Linux 6.6) rather than in creation order (tmpfs since): probed with two files in a
+// scratch directory that is removed again.
+bool ListsNewestFirst(int dir_fd) {
+  const char* probe = ".snaprun-order-probe";
+  if (mkdirat(dir_fd, probe, 0700) != 0) return false;
+  int d = openat(dir_fd, probe, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  bool newest_first = false;
+  if (d >= 0) {
+    for (const char* name : {"1", "2"})
+      close(openat(d, name, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+    ForEachEntry(d, [&](const char* name) { return newest_first = strcmp(name, "2") == 0, 1; });
+    unlinkat(d, "1", 0);
+    unlinkat(d, "2", 0);
+    close(d);
+  }
+  unlinkat(dir_fd, probe, AT_REMOVEDIR);
+  return newest_first;
 }
 
 }  // namespace
 
 ChildError CopyLowersInto(const MountOp& op, int dest_dir_fd) {
+  // A reversed listing: create backwards where the copy lists in creation order, and
+  // as listed where it lists newest first.
+  Order order =
+      op.copy_reversed && !ListsNewestFirst(dest_dir_fd) ? Order::kBackwards : Order::kAsListed;
   for (size_t i = 0; i < op.overlay_lower.size(); ++i) {
     const char* lower = op.overlay_lower[i].c_str();
     int src = open(lower, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (src < 0) return Fail(Step::kOverlayFallback, errno, "open", lower);
-    int err = CopyDir(src, dest_dir_fd, 0);
+    int err = CopyDir(src, dest_dir_fd, 0, order);
     close(src);
     if (err != 0) return Fail(Step::kOverlayFallback, err, "copy", lower);
   }

@@ -38,6 +38,7 @@ MountOp PlanOverlay(const Mount& mount, const std::string& rootfs, MountOp op) {
   // Copy order is bottom layer first so upper layers overwrite.
   op.overlay_lower.assign(mount.overlay_lower.rbegin(), mount.overlay_lower.rend());
   op.overlay_copy_fallback = mount.overlay_fallback == OverlayFallback::kCopyToTmpfs;
+  op.copy_reversed = mount.reverse_entry_order;
   return op;
 }
 

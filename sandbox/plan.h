@@ -34,6 +34,7 @@ struct MountOp {
   std::string host_target;
   std::vector<std::string> overlay_lower;  // for the copy fallback, bottom layer first
   bool overlay_copy_fallback = false;
+  bool copy_reversed = false;  // kOverlay: the reversed-order copy instead of an overlay
 };
 
 struct ChildPlan {

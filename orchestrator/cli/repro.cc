@@ -114,7 +114,8 @@ void AddReproCommands(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(2, 100));
   cmd->add_option("--vary", repro->vary,
                   "what later runs vary: hostname, env-order, umask, locale, timezone, cpus, "
-                  "clock, path; all, none, +NAME, -NAME (default: all but cpus)");
+                  "clock, path, dir-order; all, none, +NAME, -NAME (default: all but cpus "
+                  "and dir-order)");
   cmd->add_option("--set", repro->sets, "override a spec value: key.path=VALUE (repeatable)");
   cmd->add_flag("--json", repro->json, "print the report as JSON");
   AddComparisonOptions(cmd, &repro->rtol, &repro->atol, &repro->lines);

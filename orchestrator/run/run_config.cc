@@ -43,6 +43,7 @@ void AddWorkspaceMounts(const RunSpec& spec, const RunConfigInput& input,
   workspace.overlay_lower = {input.snapshot_tree};
   workspace.size_bytes = spec.resources.scratch_bytes.value_or(kDefaultScratchBytes);
   workspace.overlay_fallback = sandbox::OverlayFallback::kCopyToTmpfs;
+  workspace.reverse_entry_order = input.variation.reverse_dir_order;
   config.mounts.push_back(workspace);
   // After the overlay: these binds land on top of it, so writes reach the host.
   config.mounts.push_back(Bind(input.dirs.outputs, at + "/" + spec.outputs, false));

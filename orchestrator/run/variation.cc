@@ -71,6 +71,8 @@ const char* VariationName(VariationKind kind) {
       return "clock";
     case VariationKind::kPath:
       return "path";
+    case VariationKind::kDirOrder:
+      return "dir-order";
   }
   return "unknown";
 }
@@ -78,7 +80,7 @@ const char* VariationName(VariationKind kind) {
 VariationSet DefaultVariations() {
   VariationSet set;
   for (VariationKind kind : kAllVariations) {
-    if (kind != VariationKind::kCpus) set.push_back(kind);
+    if (kind != VariationKind::kCpus && kind != VariationKind::kDirOrder) set.push_back(kind);
   }
   return set;
 }
@@ -143,6 +145,7 @@ RunVariation VariedRun(const std::string& repro_id, const std::string& run_id, i
   if (Has(set, VariationKind::kClock)) {
     v.clock = sandbox::TimeOffsets{kClockOffsetSeconds, kClockOffsetSeconds};
   }
+  v.reverse_dir_order = Has(set, VariationKind::kDirOrder);
   if (Has(set, VariationKind::kPath)) {
     v.workspace = "/workspace-" + run_id.substr(run_id.size() - 8);
     v.visible_run_id.clear();

@@ -25,17 +25,19 @@ enum class VariationKind {
   kCpus,      // one CPU visible instead of all
   kClock,     // CLOCK_MONOTONIC and CLOCK_BOOTTIME a year ahead (time namespace)
   kPath,      // the workspace at another path, and the run's own id in SNAPRUN_RUN_ID
+  kDirOrder,  // every workspace directory lists its entries in reverse order
 };
 inline constexpr VariationKind kAllVariations[] = {
     VariationKind::kHostname, VariationKind::kEnvOrder, VariationKind::kUmask,
     VariationKind::kLocale,   VariationKind::kTimezone, VariationKind::kCpus,
-    VariationKind::kClock,    VariationKind::kPath};
+    VariationKind::kClock,    VariationKind::kPath,     VariationKind::kDirOrder};
 
 const char* VariationName(VariationKind kind);  // "hostname", "env-order", …
 
 using VariationSet = std::vector<VariationKind>;  // distinct, in kAllVariations order
 
-// Everything but cpus, which slows a parallel command down rather than probing it.
+// Everything but cpus, which slows a parallel command down rather than probing it, and
+// dir-order, which copies the snapshot into memory (counted against a memory limit).
 VariationSet DefaultVariations();
 
 // `--vary` text: a comma list. Bare names alone ("hostname,umask") name the whole set;
@@ -55,6 +57,7 @@ struct RunVariation {
   std::vector<unsigned> cpus;                            // affinity; empty: the caller's
   std::optional<sandbox::TimeOffsets> clock;
   std::string workspace = "/workspace";
+  bool reverse_dir_order = false;
   std::string visible_run_id;      // SNAPRUN_RUN_ID; empty: the run's own id
   std::vector<std::string> notes;  // variations that could not be applied here, and why
 };

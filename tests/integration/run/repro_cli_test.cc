@@ -36,8 +36,18 @@ command: |
   echo $(( $(cut -d. -f1 /proc/uptime) > 31000000 )) > outputs/clock
   pwd > outputs/path
   echo "$SNAPRUN_RUN_ID" > outputs/run-id
+  ls -f data > outputs/dir-order
   chmod 644 outputs/*
 )";
+
+// Files the dir-order probe lists: enough that two orders agree only by design.
+std::vector<std::pair<std::string, std::string>> ProbeData() {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const char* name : {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"}) {
+    files.emplace_back(std::string("data/") + name, name);
+  }
+  return files;
+}
 
 std::set<std::string> DifferingPaths(const Object::Ptr& report) {
   std::set<std::string> paths;
@@ -69,7 +79,7 @@ class ReproCli : public ModeTest {
  protected:
   // Runs the probe spec under VARY; returns the parsed JSON report and sets *EXIT.
   Object::Ptr Probe(const std::string& vary, int* exit_code) {
-    if (probe_spec_.empty()) probe_spec_ = h().WriteSpec(kProbeSpec);
+    if (probe_spec_.empty()) probe_spec_ = h().WriteSpec(kProbeSpec, ProbeData());
     CommandResult r = h().Snaprun({"repro", probe_spec_, "--vary", vary, "--json"});
     *exit_code = r.exit_code;
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
@@ -97,6 +107,7 @@ TEST_P(ReproCli, EachVariationIsSeenByItsProbeAlone) {
       {"timezone", {"timezone", "env-order"}},
       {"clock", {"clock"}},
       {"path", {"path", "run-id", "env-order"}},
+      {"dir-order", {"dir-order"}},
   };
   for (const auto& [vary, expected] : cases) {
     int exit_code = -1;
@@ -124,7 +135,7 @@ TEST_P(ReproCli, CpuVariationNeedsTwoCpusAndSaysWhenItCannot) {
 }
 
 TEST_P(ReproCli, RunsAreOrdinaryRunsGroupedUnderTheCheck) {
-  std::string spec = h().WriteSpec(kProbeSpec);
+  std::string spec = h().WriteSpec(kProbeSpec, ProbeData());
   CommandResult r = h().Snaprun({"repro", spec, "--runs", "3", "--vary", "hostname", "--json"});
   ASSERT_EQ(r.exit_code, 1) << r.err;
   Object::Ptr report = ParseObject(r.out);
@@ -189,7 +200,7 @@ TEST_P(ReproCli, ReproFlakyExamplePointsAtTheDifferingLines) {
 }
 
 TEST_P(ReproCli, BadVaryIsTroubleNamingTheItem) {
-  std::string spec = h().WriteSpec(kProbeSpec);
+  std::string spec = h().WriteSpec(kProbeSpec, ProbeData());
   CommandResult r = h().Snaprun({"repro", spec, "--vary", "hostname,+moon"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("+moon"), std::string::npos) << r.err;

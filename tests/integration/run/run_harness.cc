@@ -44,7 +44,11 @@ std::string RunHarness::WriteSpec(const std::string& yaml,
   std::string dir = code_.path() + "/spec" + std::to_string(specs_++);
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/run.yaml") << yaml;
-  for (const auto& [name, content] : files) std::ofstream(dir + "/" + name) << content;
+  for (const auto& [name, content] : files) {
+    std::filesystem::path path = dir + "/" + name;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path) << content;
+  }
   if (user_) {
     RunCommand({"chown", "-R", std::to_string(user_->uid) + ":" + std::to_string(user_->gid), dir});
   }

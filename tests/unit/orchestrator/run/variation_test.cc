@@ -36,13 +36,14 @@ TEST(ParseVariations, AllAndNone) {
   EXPECT_EQ(ParseVariations("all")->size(), std::size(kAllVariations));
   EXPECT_TRUE(ParseVariations("none")->empty());
   EXPECT_EQ(Names(*ParseVariations("none,+locale")), (Strings{"locale"}));
-  EXPECT_EQ(Names(*ParseVariations("all,-cpus")), Names(DefaultVariations()));
+  EXPECT_EQ(Names(*ParseVariations("all,-cpus,-dir-order")), Names(DefaultVariations()));
 }
 
-TEST(ParseVariations, DefaultLeavesCpusOut) {
+TEST(ParseVariations, DefaultLeavesCpusAndDirOrderOut) {
   VariationSet set = DefaultVariations();
   EXPECT_EQ(std::count(set.begin(), set.end(), VariationKind::kCpus), 0);
-  EXPECT_EQ(set.size(), std::size(kAllVariations) - 1);
+  EXPECT_EQ(std::count(set.begin(), set.end(), VariationKind::kDirOrder), 0);
+  EXPECT_EQ(set.size(), std::size(kAllVariations) - 2);
 }
 
 TEST(ParseVariations, UnknownItemIsNamedWithTheKnownOnes) {
@@ -116,6 +117,11 @@ TEST(RunVariation, EachVariationChangesItsKnob) {
   EXPECT_EQ(EnvValue(c, "LC_ALL"), "fr_CH.UTF-8");
   EXPECT_EQ(EnvValue(c, "TZ"), "GMT-14");
   EXPECT_EQ(c.cpu_affinity, (std::vector<unsigned>{3}));
+  bool reversed_workspace = false;
+  for (const auto& m : c.mounts) {
+    if (m.type == sandbox::MountType::kOverlay) reversed_workspace = m.reverse_entry_order;
+  }
+  EXPECT_TRUE(reversed_workspace);
   ASSERT_TRUE(c.time_offsets);
   EXPECT_GT(c.time_offsets->monotonic_seconds, 365 * 24 * 3600);
   EXPECT_GT(c.time_offsets->boottime_seconds, 365 * 24 * 3600);
