@@ -99,8 +99,15 @@ RunEnd AfterCommand(const QueuedRun& run, HistoryStore& history, const Supervise
 
 Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::string>& overrides,
                            const std::string& home, HistoryStore& history) {
+  RunSpec spec = SNAPRUN_TRY(LoadRunSpec(spec_file, overrides));
+  return QueueSpec(std::move(spec), RunOrigin{}, home, history);
+}
+
+Result<QueuedRun> QueueSpec(RunSpec spec, const RunOrigin& origin, const std::string& home,
+                            HistoryStore& history) {
   QueuedRun run;
-  run.spec = SNAPRUN_TRY(LoadRunSpec(spec_file, overrides));
+  run.spec = std::move(spec);
+  run.stored = origin.stored;
   run.id = NewRunId();
   run.home = home;
   run.dir = SNAPRUN_TRY(CreateRunDir(home, run.id));
@@ -111,9 +118,10 @@ Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::
   record.user = CurrentUser();
   record.host = HostName();
   record.spec_json = RunSpecToJson(run.spec);
-  record.git = ReadGitProvenance(run.spec.code_dir);
+  record.git = origin.git ? origin.git : ReadGitProvenance(run.spec.code_dir);
   SNAPRUN_TRY(history.Create(record));
-  (void)AppendEvent(run.dir, "queued", run.spec.spec_path);
+  (void)AppendEvent(run.dir, "queued",
+                    origin.queued_detail.empty() ? run.spec.spec_path : origin.queued_detail);
   return run;
 }
 

@@ -18,12 +18,28 @@
 
 namespace snaprun::orchestrator {
 
+// A run of stored content (`snaprun run --from BUNDLE`): the snapshot is given by digest
+// instead of snapshotting spec.code_dir, which need not exist on this machine, and IMAGE
+// (when set) is resolved instead of spec.image, to pin the image by its digest.
+struct StoredInputs {
+  std::string snapshot_digest;  // "sha256:HEX"; its manifest and objects are in the store
+  std::string image;            // an image reference; empty: spec.image
+};
+
 // A run recorded as queued: its spec resolved and written to its directory.
 struct QueuedRun {
   std::string id;
   std::string home;
   RunDir dir;
   RunSpec spec;
+  std::optional<StoredInputs> stored;  // unset: snapshot spec.code_dir
+};
+
+// Where a run of an already resolved spec comes from, for QueueSpec.
+struct RunOrigin {
+  std::optional<StoredInputs> stored;
+  std::optional<GitProvenance> git;  // unset: read from spec.code_dir
+  std::string queued_detail;         // the queued event's detail; empty: the spec path
 };
 
 struct SuperviseOptions {
@@ -36,6 +52,10 @@ struct SuperviseOptions {
 // before anything is recorded.
 Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::string>& overrides,
                            const std::string& home, HistoryStore& history);
+
+// Records a run of SPEC (already loaded, overrides applied) as queued.
+Result<QueuedRun> QueueSpec(RunSpec spec, const RunOrigin& origin, const std::string& home,
+                            HistoryStore& history);
 
 // How a run ended. STATUS is what a shell reports: the command's exit code or 128+signal;
 // ERROR is set (and STATUS meaningless) when an error ended it before or after the command.

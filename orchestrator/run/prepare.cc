@@ -12,12 +12,15 @@ Result<PreparedSandbox> PrepareSandbox(const QueuedRun& run, bool progress) {
   ObjectStore store = SNAPRUN_TRY(ObjectStore::Open(run.home));
   SnapshotRequest request{run.spec.code_dir, run.spec.snapshot.max_size_bytes,
                           run.spec.snapshot.max_files, progress};
-  SnapshotTaken snapshot = SNAPRUN_TRY(SnapshotForRun(request, store));
+  SnapshotTaken snapshot = SNAPRUN_TRY(run.stored ? StoredSnapshotForRun(run.stored->snapshot_digest, store)
+                                                  : SnapshotForRun(request, store));
   RunConfigInput input;
   input.run_id = run.id;
   input.snapshot_tree = snapshot.tree;
-  input.image = SNAPRUN_TRY_CTX(images::ResolveImage(run.home + "/images", run.spec.image),
-                                "resolving image " + run.spec.image);
+  const std::string& image =
+      run.stored && !run.stored->image.empty() ? run.stored->image : run.spec.image;
+  input.image = SNAPRUN_TRY_CTX(images::ResolveImage(run.home + "/images", image),
+                                "resolving image " + image);
   if (input.image.host) input.host_skeleton = SNAPRUN_TRY(EnsureHostSkeleton(run.home));
   input.dirs = RunDirs{run.dir.outputs(), run.dir.logs()};
   input.seccomp = SNAPRUN_TRY_CTX(LoadDefaultSeccompProfile(), "loading the seccomp profile");
