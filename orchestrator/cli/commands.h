@@ -31,4 +31,5 @@ void MarkLostRunsFirst();
 
 void AddOutputsCommand(CLI::App& app, int* exit_code);  // outputs.cc
 void AddGcCommand(CLI::App& app, int* exit_code);       // gc.cc
+void AddBundleCommands(CLI::App& app, int* exit_code);  // bundle.cc: export, import
 }  // namespace snaprun::orchestrator::cli
