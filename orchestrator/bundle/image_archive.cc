@@ -37,10 +37,17 @@ Result<void> CopyEntry(archive* disk, archive* out, archive_entry* entry, const 
   size_t size;
   la_int64_t offset;
   int status;
+  la_int64_t written = 0;
+  static const char kZeros[4096] = {};
+  // A tar writer takes data in order only: the holes of a sparse file become zeros.
   while ((status = archive_read_data_block(disk, &buffer, &size, &offset)) == ARCHIVE_OK) {
-    if (archive_write_data_block(out, buffer, size, offset) < 0) {
-      return ArchiveError(out, "tar " + relative);
+    while (written < offset) {
+      size_t gap = static_cast<size_t>(std::min<la_int64_t>(offset - written, sizeof kZeros));
+      if (archive_write_data(out, kZeros, gap) < 0) return ArchiveError(out, "tar " + relative);
+      written += static_cast<la_int64_t>(gap);
     }
+    if (archive_write_data(out, buffer, size) < 0) return ArchiveError(out, "tar " + relative);
+    written += static_cast<la_int64_t>(size);
   }
   if (status != ARCHIVE_EOF) return ArchiveError(disk, "read " + path);
   return Ok();
