@@ -35,4 +35,5 @@ OutputsHarvester OutputsHarvesterForRuns();
 void AddOutputsCommand(CLI::App& app, int* exit_code);  // outputs.cc
 void AddGcCommand(CLI::App& app, int* exit_code);       // gc.cc
 void AddReproCommands(CLI::App& app, int* exit_code);   // repro.cc: repro, diff
+void AddBundleCommands(CLI::App& app, int* exit_code);  // bundle.cc: export, import
 }  // namespace snaprun::orchestrator::cli

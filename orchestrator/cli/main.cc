@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   snaprun::orchestrator::cli::AddOutputsCommand(app, &exit_code);
   snaprun::orchestrator::cli::AddGcCommand(app, &exit_code);
   snaprun::orchestrator::cli::AddReproCommands(app, &exit_code);
+  snaprun::orchestrator::cli::AddBundleCommands(app, &exit_code);
   snaprun::orchestrator::cli::MarkLostRunsFirst();
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 
+#include "orchestrator/bundle/bundle_import.h"
 #include "orchestrator/cli/commands.h"
 #include "orchestrator/cli/run_history.h"
 #include "orchestrator/harvest/harvest.h"
@@ -21,6 +22,7 @@ namespace {
 struct RunOptions {
   std::string file;
   std::vector<std::string> sets;
+  std::string from;  // a bundle (snaprun export) instead of FILE
   bool detach = false;
 };
 
@@ -67,7 +69,11 @@ int Run(const RunOptions& options) {
   if (!home) return ReportError(home.error());
   auto history = OpenRunHistory();
   if (!history) return ReportError(history.error());
-  auto run = QueueRun(options.file, options.sets, *home, **history);
+  if (options.file.empty() == options.from.empty()) {
+    return ReportError(Error(ErrorCode::kInvalidInput, "give a spec file or --from BUNDLE"));
+  }
+  auto run = options.from.empty() ? QueueRun(options.file, options.sets, *home, **history)
+                                  : QueueBundledRun(options.from, options.sets, *home, **history);
   if (!run) return ReportError(run.error());
   if (options.detach) {
     history->reset();  // the supervisor opens its own connection after the fork
@@ -94,7 +100,8 @@ OutputsHarvester OutputsHarvesterForRuns() {
 void AddRunCommand(CLI::App& app, int* exit_code) {
   auto options = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", "run a spec in a sandbox and record it in the history");
-  cmd->add_option("file", options->file, "the run spec (run.yaml)")->required();
+  cmd->add_option("file", options->file, "the run spec (run.yaml)");
+  cmd->add_option("--from", options->from, "run the snapshot and spec of a bundle (snaprun export)");
   cmd->add_flag("--detach,-d", options->detach, "return at once with the run id");
   cmd->add_option("--set", options->sets, "override a spec value: key.path=VALUE (repeatable)");
   cmd->callback([options, exit_code] { *exit_code = Run(*options); });

@@ -177,6 +177,23 @@ Result<void> SqliteHistoryStore::CreateAll(const std::vector<RunRecord>& runs) {
   });
 }
 
+Result<void> SqliteHistoryStore::Adopt(const RunRecord& run) {
+  if (!IsTerminal(run.state) || !run.TimeOf(RunState::kQueued) || !run.TimeOf(run.state)) {
+    return Error(ErrorCode::kInvalidInput,
+                 "run " + run.id + " cannot be adopted: it has not ended, or lacks its times");
+  }
+  if (!IsRunId(run.id)) return Error(ErrorCode::kInvalidInput, "\"" + run.id + "\" is not a run id");
+  return Guarded("adopt", [&]() -> Result<void> {
+    ImmediateTransaction transaction(session_);
+    Poco::Data::Statement insert(session_);
+    insert << "INSERT INTO runs (" + RunColumns() + ") VALUES (" + RunPlaceholders() + ")";
+    BindRun(insert, run);
+    insert.execute();
+    transaction.Commit();
+    return Ok();
+  });
+}
+
 Result<void> SqliteHistoryStore::Update(std::string_view id, const RunUpdate& update) {
   return Guarded("update", [&]() -> Result<void> {
     ImmediateTransaction transaction(session_);

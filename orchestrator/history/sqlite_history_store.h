@@ -34,6 +34,10 @@ class SqliteHistoryStore final : public HistoryStore {
   // Records many new runs in one transaction (imports, and building large histories):
   // all of them or none.
   Result<void> CreateAll(const std::vector<RunRecord>& runs);
+  // Records a run that ended elsewhere (an imported bundle) as it is: its terminal
+  // state, times, outcome and digests. kInvalidInput unless it ended; kAlreadyExists
+  // when the id is taken.
+  Result<void> Adopt(const RunRecord& run);
 
   // Deletes a finished run's row (`snaprun rm`); kInvalidInput while the run is live,
   // checked in the same transaction so a run cannot start ending under the delete.

@@ -5,6 +5,7 @@
 #include "orchestrator/harvest/harvest.h"
 #include "orchestrator/history/run_id.h"
 #include "orchestrator/run/cancel.h"
+#include "orchestrator/spec/spec_loader.h"
 #include "orchestrator/store/object_store.h"
 
 namespace snaprun::orchestrator {
@@ -14,11 +15,11 @@ Error Canceled(const std::string& repro_id) {
   return Error(ErrorCode::kSystem, "reproducibility check " + repro_id + " canceled");
 }
 
-Result<ReproRun> RunOne(const ReproRequest& request, const ReproMember& member,
+Result<ReproRun> RunOne(const ReproRequest& request, const RunSpec& spec, const RunOrigin& origin,
                         const std::string& home, HistoryStore& history,
                         const SuperviseOptions& supervise) {
-  QueuedRun queued =
-      SNAPRUN_TRY(QueueRun(request.spec_file, request.overrides, home, history, member));
+  const ReproMember& member = *origin.repro;
+  QueuedRun queued = SNAPRUN_TRY(QueueSpec(spec, origin, home, history));
   std::fprintf(stderr, "snaprun: repro %s: run %d of %d: %s\n", member.repro_id.c_str(),
                member.index, request.runs, queued.id.c_str());
   RunEnd end = SuperviseRun(queued, history, supervise);
@@ -65,14 +66,17 @@ Result<ReproReport> RunRepro(const ReproRequest& request, const std::string& hom
   if (request.runs < 2) {
     return Error(ErrorCode::kInvalidInput, "--runs: a reproducibility check needs at least 2 runs");
   }
+  // Loaded once: editing the spec during the check cannot make its runs differ.
+  RunSpec spec = SNAPRUN_TRY(LoadRunSpec(request.spec_file, request.overrides));
   ReproReport report;
   report.repro_id = NewRunId();
   report.variations = request.variations;
-  ReproMember member{report.repro_id, 1, request.variations, AllowedCpus(), ""};
+  RunOrigin origin;
+  origin.repro = ReproMember{report.repro_id, 1, request.variations, AllowedCpus()};
   for (int index = 1; index <= request.runs; ++index) {
     if (CancelRequested()) return Canceled(report.repro_id);
-    member.index = index;
-    ReproRun run = SNAPRUN_TRY(RunOne(request, member, home, history, supervise));
+    origin.repro->index = index;
+    ReproRun run = SNAPRUN_TRY(RunOne(request, spec, origin, home, history, supervise));
     if (run.state == RunState::kCanceled) return Canceled(report.repro_id);
     if (index == 1) {
       RunRecord control = SNAPRUN_TRY(history.Get(run.id));
@@ -80,7 +84,11 @@ Result<ReproReport> RunRepro(const ReproRequest& request, const std::string& hom
         return Error(ErrorCode::kSystem,
                      "the control run " + run.id + " ended before its snapshot was taken");
       }
-      member.snapshot = report.snapshot_digest = control.snapshot_digest;
+      // Later runs mount the control's snapshot, on its image pinned by digest (the host
+      // image is the host's own and has no stored copy to pin).
+      report.snapshot_digest = control.snapshot_digest;
+      origin.stored = StoredInputs{control.snapshot_digest,
+                                   spec.image == "host" ? "" : control.image_digest};
     }
     report.runs.push_back(std::move(run));
   }

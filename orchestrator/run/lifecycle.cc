@@ -98,16 +98,21 @@ RunEnd AfterCommand(const QueuedRun& run, HistoryStore& history, const Supervise
 }  // namespace
 
 Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::string>& overrides,
-                           const std::string& home, HistoryStore& history,
-                           const std::optional<ReproMember>& repro) {
+                           const std::string& home, HistoryStore& history) {
+  RunSpec spec = SNAPRUN_TRY(LoadRunSpec(spec_file, overrides));
+  return QueueSpec(std::move(spec), RunOrigin{}, home, history);
+}
+
+Result<QueuedRun> QueueSpec(RunSpec spec, const RunOrigin& origin, const std::string& home,
+                            HistoryStore& history) {
   QueuedRun run;
-  run.spec = SNAPRUN_TRY(LoadRunSpec(spec_file, overrides));
+  run.spec = std::move(spec);
+  run.stored = origin.stored;
   run.id = NewRunId();
-  if (repro) {
+  if (const std::optional<ReproMember>& repro = origin.repro) {
     run.variation = repro->index == 1 ? ControlVariation(repro->repro_id)
                                       : VariedRun(repro->repro_id, run.id, repro->index,
                                                   repro->set, repro->allowed_cpus);
-    run.preset_snapshot = repro->snapshot;
   }
   run.home = home;
   run.dir = SNAPRUN_TRY(CreateRunDir(home, run.id));
@@ -118,13 +123,14 @@ Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::
   record.user = CurrentUser();
   record.host = HostName();
   record.spec_json = RunSpecToJson(run.spec);
-  record.git = ReadGitProvenance(run.spec.code_dir);
-  if (repro) {
-    record.repro_id = repro->repro_id;
-    record.variation_json = VariationJson(run.variation, repro->index);
+  record.git = origin.git ? origin.git : ReadGitProvenance(run.spec.code_dir);
+  if (origin.repro) {
+    record.repro_id = origin.repro->repro_id;
+    record.variation_json = VariationJson(run.variation, origin.repro->index);
   }
   SNAPRUN_TRY(history.Create(record));
-  (void)AppendEvent(run.dir, "queued", run.spec.spec_path);
+  (void)AppendEvent(run.dir, "queued",
+                    origin.queued_detail.empty() ? run.spec.spec_path : origin.queued_detail);
   return run;
 }
 

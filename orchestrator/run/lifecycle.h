@@ -19,24 +19,39 @@
 
 namespace snaprun::orchestrator {
 
+// A run of stored content (`snaprun run --from BUNDLE`): the snapshot is given by digest
+// instead of snapshotting spec.code_dir, which need not exist on this machine, and IMAGE
+// (when set) is resolved instead of spec.image, to pin the image by its digest.
+struct StoredInputs {
+  std::string snapshot_digest;  // "sha256:HEX"; its manifest and objects are in the store
+  std::string image;            // an image reference; empty: spec.image
+};
+
 // A run recorded as queued: its spec resolved and written to its directory.
 struct QueuedRun {
   std::string id;
   std::string home;
   RunDir dir;
   RunSpec spec;
-  RunVariation variation;       // an ordinary run: the defaults
-  std::string preset_snapshot;  // "sha256:…" to run instead of snapshotting spec.code_dir
+  RunVariation variation;              // an ordinary run: the defaults
+  std::optional<StoredInputs> stored;  // unset: snapshot spec.code_dir
 };
 
 // A run's place in a reproducibility check: run INDEX (1 is the control) of REPRO_ID,
-// varying SET from the second run on, on the same snapshot.
+// varying SET from the second run on.
 struct ReproMember {
   std::string repro_id;
   int index = 1;
   VariationSet set;
   std::vector<unsigned> allowed_cpus;
-  std::string snapshot;  // the snapshot every run of the check uses; empty for the first
+};
+
+// Where a run of an already resolved spec comes from, for QueueSpec.
+struct RunOrigin {
+  std::optional<StoredInputs> stored;
+  std::optional<GitProvenance> git;  // unset: read from spec.code_dir
+  std::string queued_detail;         // the queued event's detail; empty: the spec path
+  std::optional<ReproMember> repro;  // set for the runs of `snaprun repro`
 };
 
 struct SuperviseOptions {
@@ -48,8 +63,11 @@ struct SuperviseOptions {
 // Loads the spec (with OVERRIDES) and records the run as queued. A bad spec fails here,
 // before anything is recorded.
 Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::string>& overrides,
-                           const std::string& home, HistoryStore& history,
-                           const std::optional<ReproMember>& repro = std::nullopt);
+                           const std::string& home, HistoryStore& history);
+
+// Records a run of SPEC (already loaded, overrides applied) as queued.
+Result<QueuedRun> QueueSpec(RunSpec spec, const RunOrigin& origin, const std::string& home,
+                            HistoryStore& history);
 
 // How a run ended. STATUS is what a shell reports: the command's exit code or 128+signal;
 // ERROR is set (and STATUS meaningless) when an error ended it before or after the command.

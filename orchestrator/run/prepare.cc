@@ -4,31 +4,25 @@
 #include "orchestrator/run/host_skeleton.h"
 #include "orchestrator/run/seccomp_path.h"
 #include "orchestrator/run/snapshot_step.h"
-#include "orchestrator/snapshot/materialize.h"
 #include "orchestrator/store/object_store.h"
 
 namespace snaprun::orchestrator {
 
 Result<PreparedSandbox> PrepareSandbox(const QueuedRun& run, bool progress) {
   ObjectStore store = SNAPRUN_TRY(ObjectStore::Open(run.home));
-  SnapshotTaken snapshot;
-  if (run.preset_snapshot.empty()) {
-    SnapshotRequest request{run.spec.code_dir, run.spec.snapshot.max_size_bytes,
-                            run.spec.snapshot.max_files, progress};
-    snapshot = SNAPRUN_TRY(SnapshotForRun(request, store));
-  } else {
-    // Recorded with its "sha256:" prefix; the store names trees by the bare hex.
-    std::string hex = run.preset_snapshot.substr(run.preset_snapshot.rfind(':') + 1);
-    snapshot.digest = "sha256:" + hex;
-    snapshot.tree = SNAPRUN_TRY_CTX(MaterializeSnapshot(store, hex),
-                                    "materializing snapshot " + snapshot.digest);
-  }
+  SnapshotRequest request{run.spec.code_dir, run.spec.snapshot.max_size_bytes,
+                          run.spec.snapshot.max_files, progress};
+  SnapshotTaken snapshot =
+      SNAPRUN_TRY(run.stored ? StoredSnapshotForRun(run.stored->snapshot_digest, store)
+                             : SnapshotForRun(request, store));
   RunConfigInput input;
   input.run_id = run.id;
   input.variation = run.variation;
   input.snapshot_tree = snapshot.tree;
-  input.image = SNAPRUN_TRY_CTX(images::ResolveImage(run.home + "/images", run.spec.image),
-                                "resolving image " + run.spec.image);
+  const std::string& image =
+      run.stored && !run.stored->image.empty() ? run.stored->image : run.spec.image;
+  input.image = SNAPRUN_TRY_CTX(images::ResolveImage(run.home + "/images", image),
+                                "resolving image " + image);
   if (input.image.host) input.host_skeleton = SNAPRUN_TRY(EnsureHostSkeleton(run.home));
   input.dirs = RunDirs{run.dir.outputs(), run.dir.logs()};
   input.seccomp = SNAPRUN_TRY_CTX(LoadDefaultSeccompProfile(), "loading the seccomp profile");

@@ -45,4 +45,15 @@ Result<SnapshotTaken> SnapshotForRun(const SnapshotRequest& request, const Objec
   return out;
 }
 
+Result<SnapshotTaken> StoredSnapshotForRun(const std::string& digest, const ObjectStore& store) {
+  std::string hex = digest.rfind("sha256:", 0) == 0 ? digest.substr(7) : digest;
+  Manifest manifest = SNAPRUN_TRY_CTX(LoadManifest(store, hex), "loading snapshot " + digest);
+  SnapshotTaken out;
+  out.digest = "sha256:" + hex;
+  out.files = manifest.files;
+  out.bytes = manifest.bytes;
+  out.tree = SNAPRUN_TRY_CTX(MaterializeSnapshot(store, hex), "materializing the snapshot");
+  return out;
+}
+
 }  // namespace snaprun::orchestrator

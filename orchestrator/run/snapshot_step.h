@@ -29,5 +29,8 @@ struct SnapshotTaken {
 };
 
 Result<SnapshotTaken> SnapshotForRun(const SnapshotRequest& request, const ObjectStore& store);
+// A snapshot already in the store (DIGEST "sha256:HEX"): its manifest verified, then
+// materialized. kNotFound when this store does not have it.
+Result<SnapshotTaken> StoredSnapshotForRun(const std::string& digest, const ObjectStore& store);
 
 }  // namespace snaprun::orchestrator
