@@ -21,7 +21,7 @@ struct ContainerRecord {
   std::string bundle;
   std::string status;            // creating, created, running, stopped
   std::string created;           // RFC 3339, UTC
-  std::string annotations_json;  // the bundle's "annotations" object, "{}" when none
+  std::string annotations_json = "{}";  // the bundle's "annotations" object, "{}" when none
   std::string cgroup;            // the container's cgroup directory, when it has one
   pid_t pid = 0;                 // init, in the caller's pid namespace
   pid_t monitor_pid = 0;

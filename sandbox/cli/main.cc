@@ -4,6 +4,8 @@
 int main(int argc, char** argv) {
   CLI::App app{"snaprun-sandbox: rootless OCI container runtime"};
   app.require_subcommand(1);
+  app.set_version_flag("--version,-v",
+                       std::string("snaprun-sandbox version ") + SNAPRUN_VERSION + "\nspec: 1.0.2");
   snaprun::sandbox::cli::GlobalOptions global;
   app.add_option("--root", global.state_root, "directory for container state");
   app.add_option("--log", global.log_file, "append the container monitor's diagnostics here");

@@ -1,6 +1,9 @@
 // `state ID` (the OCI state JSON) and `list [--format table|json]`. Both read without
 // the container lock: state.json is replaced atomically, and the monitor lock decides
 // whether a created or running container is in fact stopped.
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <iostream>
 
@@ -18,6 +21,12 @@ Result<std::string> State(const GlobalOptions& global, const std::string& id) {
   std::string dir = ContainerDir(StateRoot(global), id);
   auto record = ReadRecord(dir);
   if (!record) {
+    if (record.error().sys_errno() == ENOENT && access(dir.c_str(), F_OK) == 0) {
+      // create holds the lock and has not written state.json yet.
+      ContainerRecord creating;
+      creating.id = id;
+      return StateJson(creating, "creating");
+    }
     if (record.error().code() == ErrorCode::kNotFound || record.error().sys_errno() == ENOENT) {
       return Error(ErrorCode::kNotFound, "container " + id + " does not exist");
     }

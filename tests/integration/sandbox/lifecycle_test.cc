@@ -287,6 +287,9 @@ TEST_P(Lifecycle, RuncDriverFlagsAreAccepted) {
   auto result = Cli({"--log", dir_.path() + "/log", "--log-format", "json", "--systemd-cgroup",
                      "list"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
+  auto version = Cli({"--version"});
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_NE(version.out.find("snaprun-sandbox version "), std::string::npos) << version.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, Lifecycle, ::testing::Values(Mode::kRootless, Mode::kRoot),
