@@ -59,6 +59,17 @@ ChildError WaitForGo(int report_fd) {
   return Success();
 }
 
+// The create/start split: everything is set up, the command has not run. EOF means
+// the monitor died, and nothing may run unsupervised.
+void WaitForStart(int report_fd) {
+  char start = 0;
+  ssize_t n;
+  do {
+    n = read(report_fd, &start, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n != 1 || start != 'S') _exit(1);
+}
+
 ChildError BecomeRootInside(const ChildPlan& plan) {
   if (!plan.become_root_inside) return Success();
   if (setresgid(0, 0, 0) != 0) return Fail(Step::kSetIds, errno, "setresgid", "0 inside");
@@ -225,6 +236,7 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   progress.steps_done = done;
   progress.fallbacks = fallbacks;
   SendFrame(report_fd, progress);
+  if (plan.wait_for_start) WaitForStart(report_fd);
   RunInit(plan, report_fd);
 }
 

@@ -57,6 +57,7 @@ struct ChildPlan {
 
   std::vector<MountOp> mounts;  // after /proc and /dev, in config order
   bool mount_proc = true;
+  bool wait_for_start = false;  // after setup, block until the supervisor's START
   std::vector<std::string> masked_paths;    // absolute, applied after pivot_root
   std::vector<std::string> readonly_paths;
 

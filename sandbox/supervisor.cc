@@ -104,7 +104,7 @@ class ForwardedSignals {
 
 // Waits for init to exit, enforcing the timeout and forwarding signals; returns
 // whether it timed out.
-bool WaitWithTimeout(SandboxProcess& process, const Config& config) {
+bool WaitWithTimeout(SandboxProcess& process, const Config& config, const WaitHook& hook) {
   ForwardedSignals forwarded;
   using Clock = std::chrono::steady_clock;
   std::optional<Clock::time_point> deadline;
@@ -116,11 +116,13 @@ bool WaitWithTimeout(SandboxProcess& process, const Config& config) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
       wait_ms = static_cast<int>(std::max<int64_t>(0, left.count()));
     }
-    pollfd pfds[2] = {{process.pidfd.get(), POLLIN, 0}, {forwarded.fd(), POLLIN, 0}};
-    int n = poll(pfds, forwarded.fd() >= 0 ? 2 : 1, wait_ms);
+    pollfd pfds[3] = {{process.pidfd.get(), POLLIN, 0}, {forwarded.fd(), POLLIN, 0},
+                      {hook.fd, POLLIN, 0}};
+    int n = poll(pfds, 3, wait_ms);
     if (n > 0 && pfds[0].revents != 0) return timed_out;
     if (n > 0) {
-      forwarded.ForwardTo(process.pidfd.get());
+      if (pfds[1].revents != 0) forwarded.ForwardTo(process.pidfd.get());
+      if (pfds[2].revents != 0 && hook.on_readable) hook.on_readable();
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -193,12 +195,14 @@ SandboxProcess::~SandboxProcess() {
   if (cgroup) (void)cgroup->Remove();
 }
 
-Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config) {
+Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
+                                                     const StartOptions& options) {
   auto process = std::make_unique<SandboxProcess>();
   process->plan = std::make_unique<ChildPlan>();
   SNAPRUN_TRY(PrepareCgroup(config, *process));
   SNAPRUN_TRY(BuildPlan(config, Caller{getuid(), getgid(), process->cgroup != nullptr},
                         *process->plan));
+  process->plan->wait_for_start = options.wait_for_start;
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     return Error::FromErrno("socketpair", "report channel");
@@ -237,9 +241,43 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config) {
   return process;
 }
 
-Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config) {
+Result<void> AwaitSetup(SandboxProcess& process) {
+  ChildFrame frame;
+  for (;;) {
+    ssize_t n = RetryOnEintr([&] { return recv(process.report.get(), &frame, sizeof frame, 0); });
+    if (n != static_cast<ssize_t>(sizeof frame)) break;
+    if (frame.kind == FrameKind::kFailure) {
+      KillAndReap(process);
+      return FailureToError(frame);
+    }
+    if (frame.kind == FrameKind::kProgress) {
+      process.setup_done = frame;
+      return Ok();
+    }
+  }
+  KillAndReap(process);
+  return Error::FromErrno("recv", "sandbox init ended before its setup finished");
+}
+
+Result<void> SendStart(SandboxProcess& process) {
+  char start = 'S';
+  if (RetryOnEintr([&] { return send(process.report.get(), &start, 1, MSG_NOSIGNAL); }) != 1) {
+    return Error::FromErrno("send", "START to the sandbox");
+  }
+  return Ok();
+}
+
+Result<void> SignalSandbox(const SandboxProcess& process, int sig) {
+  if (syscall(SYS_pidfd_send_signal, process.pidfd.get(), sig, nullptr, 0) != 0) {
+    return Error::FromErrno("pidfd_send_signal", "sandbox init");
+  }
+  return Ok();
+}
+
+Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config,
+                              const WaitHook& hook) {
   RunResult result;
-  result.timed_out = WaitWithTimeout(process, config);
+  result.timed_out = WaitWithTimeout(process, config, hook);
   int status = 0;
   rusage usage{};
   if (RetryOnEintr([&] { return wait4(process.pid, &status, 0, &usage); }) < 0) {
@@ -247,6 +285,7 @@ Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config) {
   }
   auto elapsed = std::chrono::steady_clock::now() - process.started;
   Frames frames = DrainFrames(process.report.get());
+  if (!frames.progress) frames.progress = process.setup_done;
   if (frames.failure) return FailureToError(*frames.failure);
   FillStatus(result, status, frames);
   result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();

@@ -1,18 +1,21 @@
 // The supervisor: builds the plan, clones the child into its namespaces (clone3 with
 // CLONE_PIDFD, clone() where clone3 is missing), writes the id maps, says GO, then
 // waits — enforcing the wall-clock timeout (SIGTERM, grace, SIGKILL) — and turns the
-// child's frames and wait4() rusage into a RunResult or one Error. Start and wait
-// are separate so `create`/`start` can later split them across two invocations.
+// child's frames and wait4() rusage into a RunResult or one Error. With
+// wait_for_start the child stops after its last setup step until SendStart (the
+// `create`/`start` split); the command never runs before that.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "sandbox/base/error.h"
 #include "sandbox/base/unique_fd.h"
 #include "sandbox/cgroup.h"
+#include "sandbox/child_report.h"
 #include "sandbox/config.h"
 #include "sandbox/plan.h"
 #include "sandbox/result.h"
@@ -33,6 +36,7 @@ struct SandboxProcess {
   std::unique_ptr<Cgroup> cgroup;
   std::vector<std::string> cgroup_limits;  // how each limit is enforced
   std::string cgroup_fallback;             // why there is none, when limits fell back
+  std::optional<ChildFrame> setup_done;    // the progress frame AwaitSetup consumed
 
   SandboxProcess() = default;
   SandboxProcess(const SandboxProcess&) = delete;
@@ -40,8 +44,27 @@ struct SandboxProcess {
   ~SandboxProcess();
 };
 
-Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config);
-Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config);
+struct StartOptions {
+  bool wait_for_start = false;  // stop after setup until SendStart
+};
+
+// One more fd the wait loop watches (a monitor's control socket); ON_READABLE runs
+// each time it polls readable.
+struct WaitHook {
+  int fd = -1;
+  std::function<void()> on_readable;
+};
+
+Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
+                                                     const StartOptions& options = {});
+// Blocks until the child has finished every setup step (or failed, or died).
+Result<void> AwaitSetup(SandboxProcess& process);
+// Lets a wait_for_start child go on to run the command.
+Result<void> SendStart(SandboxProcess& process);
+// Signals init through its pidfd.
+Result<void> SignalSandbox(const SandboxProcess& process, int sig);
+Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config,
+                              const WaitHook& hook = {});
 // Start + wait.
 Result<RunResult> RunSandbox(const Config& config);
 

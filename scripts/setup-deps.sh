@@ -13,7 +13,7 @@ packages=(
 )
 # Benchmarks compare against these; tests never need them.
 if [[ "${SNAPRUN_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(crun bubblewrap podman)
+  packages+=(crun runc bubblewrap podman)
 fi
 
 missing=()
