@@ -145,6 +145,15 @@ std::string CapabilityName(int cap) {
   return name;
 }
 
+std::vector<std::string> KnownCapabilityNames() {
+  std::vector<std::string> names;
+  for (int cap = 0; cap < kMaxCapabilityBits; ++cap) {
+    std::string name = CapabilityName(cap);
+    if (name.rfind("CAP_", 0) == 0 && CapabilityFromName(name).has_value()) names.push_back(name);
+  }
+  return names;
+}
+
 Result<CapabilityPlan> PlanCapabilities(const CapabilitySets& sets) {
   CapabilityPlan plan;
   plan.last_cap = SNAPRUN_TRY(ReadLastCap());

@@ -16,6 +16,8 @@ namespace snaprun::sandbox {
 // "CAP_NET_BIND_SERVICE" → 10; kInvalidInput for an unknown name.
 Result<int> CapabilityFromName(std::string_view name);
 std::string CapabilityName(int cap);
+// Every name CapabilityFromName accepts (libcap's table), in number order.
+std::vector<std::string> KnownCapabilityNames();
 
 // Everything the child needs, precomputed: no allocation happens in ApplyCapabilities.
 struct CapabilityPlan {

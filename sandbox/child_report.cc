@@ -39,6 +39,7 @@ const char* StepName(Step step) {
     case Step::kExec: return "exec";
     case Step::kTimeNamespace: return "time namespace";
     case Step::kCpuAffinity: return "cpu affinity";
+    case Step::kJoinNamespace: return "join namespace";
     case Step::kCount: break;
   }
   return "unknown step";

@@ -43,12 +43,14 @@ enum class Step : uint8_t {
   kExec,
   kTimeNamespace,
   kCpuAffinity,
+  kJoinNamespace,     // exec: setns into a running sandbox's namespaces
   kCount,
 };
 
 const char* StepName(Step step);
 
-enum class FrameKind : uint8_t { kFailure = 1, kProgress = 2, kExit = 3 };
+// kSpawned: exec's helper names the process it forked (ChildFrame::pid, a host pid).
+enum class FrameKind : uint8_t { kFailure = 1, kProgress = 2, kExit = 3, kSpawned = 4 };
 
 // Bits of ChildFrame::steps_done and ChildFrame::fallbacks.
 constexpr uint64_t StepBit(Step step) { return uint64_t{1} << static_cast<int>(step); }
@@ -59,6 +61,7 @@ struct ChildFrame {
   Step step = Step::kNone;
   int32_t err = 0;          // errno of the failed step
   int32_t wait_status = 0;  // kExit: the command's status from waitpid
+  int32_t pid = 0;          // kSpawned
   uint64_t steps_done = 0;  // kProgress: StepBit()s
   uint64_t fallbacks = 0;   // kProgress: kFallback* bits
   char detail[160] = {};    // NUL-terminated object of the failure, e.g. "/proc"

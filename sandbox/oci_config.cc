@@ -116,8 +116,10 @@ Result<void> ParseProcess(OciReader& r, const Object::Ptr& o, Config& c) {
 
 Result<void> ParseRoot(OciReader& r, const Object::Ptr& o, const std::string& bundle, Config& c) {
   SNAPRUN_TRY(r.OnlyKeys(o, "root", {"path", "readonly"}));
-  std::string path = SNAPRUN_TRY(r.Str(o->get("path"), "root.path"));
-  c.rootfs = path.empty() || path[0] != '/' ? bundle + "/" + path : path;
+  // Not SNAPRUN_TRY: GCC 12 sees the moved-out string as maybe-uninitialized here.
+  Result<std::string> path = r.Str(o->get("path"), "root.path");
+  if (!path) return std::move(path).error();
+  c.rootfs = path->starts_with('/') ? *path : bundle + "/" + *path;
   c.rootfs_read_only = o->has("readonly") && SNAPRUN_TRY(r.Bool(o->get("readonly"), "root.readonly"));
   return Ok();
 }
@@ -157,6 +159,24 @@ Result<Config> ConfigFromOciJson(std::string_view json, const std::string& bundl
         .At(SourcePosition{origin, 0, 0});
   }
   return config;
+}
+
+Result<Process> ProcessFromOciJson(std::string_view json, const std::string& origin) {
+  OciReader reader(origin);
+  Config config;
+  try {
+    Var root = Poco::JSON::Parser().parse(std::string(json));
+    auto process = SNAPRUN_TRY(reader.AsObject(root, "process"));
+    SNAPRUN_TRY(ParseProcess(reader, process, config));
+  } catch (const Poco::Exception& e) {
+    return Error(ErrorCode::kInvalidInput, "invalid JSON: " + e.displayText())
+        .At(SourcePosition{origin, 0, 0});
+  }
+  // Affinity is a container setting here (Config::cpu_affinity), not one an exec can change.
+  if (!config.cpu_affinity.empty()) {
+    return reader.Invalid("process.execCPUAffinity", "not supported for exec");
+  }
+  return config.process;
 }
 
 Result<Config> LoadOciBundle(const std::string& bundle_dir) {

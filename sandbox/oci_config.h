@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sandbox/base/error.h"
 #include "sandbox/config.h"
@@ -17,6 +18,11 @@ namespace snaprun::sandbox {
 Result<Config> ConfigFromOciJson(std::string_view json, const std::string& bundle,
                                  const std::string& origin);
 Result<Config> LoadOciBundle(const std::string& bundle);
+// An OCI process object alone (`exec --process FILE`), through the same parser.
+Result<Process> ProcessFromOciJson(std::string_view json, const std::string& origin);
+
+// The mount options without a value that mounts[].options accepts (for `features`).
+std::vector<std::string> OciMountOptionNames();
 
 // A starter config.json running `sh` in ./rootfs (rootless adds the id maps).
 std::string StarterOciJson(bool rootless);

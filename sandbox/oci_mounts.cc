@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <optional>
 #include <sstream>
+#include <string_view>
 
+#include "sandbox/oci_config.h"
 #include "sandbox/seccomp.h"
 
 namespace snaprun::sandbox {
@@ -56,20 +58,36 @@ std::optional<uint32_t> ParseMode(const std::string& text) {
   return mode;
 }
 
+// The options without a value, one table for the parser and `features`.
+struct FlagOption {
+  std::string_view name;
+  void (*apply)(Mount&);
+};
+constexpr FlagOption kFlagOptions[] = {
+    {"ro", [](Mount& m) { m.read_only = true; }},
+    {"rw", [](Mount& m) { m.read_only = false; }},
+    {"nosuid", [](Mount& m) { m.nosuid = true; }},
+    {"suid", [](Mount& m) { m.nosuid = false; }},
+    {"nodev", [](Mount& m) { m.nodev = true; }},
+    {"dev", [](Mount& m) { m.nodev = false; }},
+    {"noexec", [](Mount& m) { m.noexec = true; }},
+    {"exec", [](Mount& m) { m.noexec = false; }},
+    {"bind", [](Mount& m) { m.type = MountType::kBind; m.recursive = false; }},
+    {"rbind", [](Mount& m) { m.type = MountType::kBind; m.recursive = true; }},
+    // Every mount here is private already.
+    {"private", [](Mount&) {}},
+    {"rprivate", [](Mount&) {}},
+};
+
 Result<void> ApplyOption(OciReader& r, const std::string& opt, const std::string& at, Mount& m) {
   auto value = [&](const char* prefix) { return opt.substr(std::string(prefix).size()); };
-  if (opt == "ro") m.read_only = true;
-  else if (opt == "rw") m.read_only = false;
-  else if (opt == "nosuid") m.nosuid = true;
-  else if (opt == "suid") m.nosuid = false;
-  else if (opt == "nodev") m.nodev = true;
-  else if (opt == "dev") m.nodev = false;
-  else if (opt == "noexec") m.noexec = true;
-  else if (opt == "exec") m.noexec = false;
-  else if (opt == "bind") { m.type = MountType::kBind; m.recursive = false; }
-  else if (opt == "rbind") { m.type = MountType::kBind; m.recursive = true; }
-  else if (opt == "private" || opt == "rprivate") {}  // every mount here is private already
-  else if (opt.rfind("size=", 0) == 0) {
+  for (const auto& flag : kFlagOptions) {
+    if (opt == flag.name) {
+      flag.apply(m);
+      return Ok();
+    }
+  }
+  if (opt.rfind("size=", 0) == 0) {
     auto size = ParseTmpfsSize(value("size="));
     if (!size) return r.Invalid(at, "bad size \"" + value("size=") + "\" (bytes, or k/m/g)");
     m.size_bytes = *size;
@@ -236,6 +254,12 @@ Result<void> ParseLinux(OciReader& r, const Object::Ptr& o, Config& c) {
     return r.Invalid("hostname", "needs a uts namespace in linux.namespaces");
   }
   return Ok();
+}
+
+std::vector<std::string> OciMountOptionNames() {
+  std::vector<std::string> names;
+  for (const auto& flag : kFlagOptions) names.emplace_back(flag.name);
+  return names;
 }
 
 }  // namespace snaprun::sandbox

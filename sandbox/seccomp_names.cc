@@ -57,7 +57,19 @@ constexpr std::pair<std::string_view, unsigned> kFlags[] = {
     {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
 };
 
+template <typename T, size_t N>
+std::vector<std::string_view> Names(const std::pair<std::string_view, T> (&table)[N]) {
+  std::vector<std::string_view> names;
+  for (const auto& entry : table) names.push_back(entry.first);
+  return names;
+}
+
 }  // namespace
+
+std::vector<std::string_view> SeccompActionNames() { return Names(kActions); }
+std::vector<std::string_view> SeccompArchNames() { return Names(kArches); }
+std::vector<std::string_view> SeccompOperatorNames() { return Names(kOperators); }
+std::vector<std::string_view> SeccompFlagNames() { return Names(kFlags); }
 
 std::optional<SeccompActionKind> SeccompActionFromName(std::string_view name) {
   return Find(kActions, name);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace snaprun::sandbox {
 
@@ -20,5 +21,11 @@ std::optional<uint32_t> SeccompArchFromName(std::string_view name);
 std::optional<int> SeccompOperatorFromName(std::string_view name);
 // SECCOMP_FILTER_FLAG_* bit for an OCI flag name.
 std::optional<unsigned> SeccompFlagFromName(std::string_view name);
+
+// Every name each table accepts, in table order (for `features`).
+std::vector<std::string_view> SeccompActionNames();
+std::vector<std::string_view> SeccompArchNames();
+std::vector<std::string_view> SeccompOperatorNames();
+std::vector<std::string_view> SeccompFlagNames();
 
 }  // namespace snaprun::sandbox

@@ -5,7 +5,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -16,6 +15,7 @@
 #include "sandbox/base/syscall.h"
 #include "sandbox/child_report.h"
 #include "sandbox/child_setup.h"
+#include "sandbox/forwarded_signals.h"
 #include "sandbox/userns.h"
 
 namespace snaprun::sandbox {
@@ -73,34 +73,6 @@ Frames DrainFrames(int fd) {
   }
   return frames;
 }
-
-// The signals a runtime user sends to stop or poke the command (runc forwards the
-// same set); they are blocked here and read from a signalfd, then sent on to init.
-class ForwardedSignals {
- public:
-  ForwardedSignals() {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&set, sig);
-    sigprocmask(SIG_BLOCK, &set, &old_);
-    fd_.Reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
-  }
-  ~ForwardedSignals() {
-    fd_.Reset();
-    sigprocmask(SIG_SETMASK, &old_, nullptr);
-  }
-  int fd() const { return fd_.get(); }
-  void ForwardTo(int pidfd) {
-    signalfd_siginfo info;
-    while (read(fd_.get(), &info, sizeof info) == sizeof info) {
-      syscall(SYS_pidfd_send_signal, pidfd, static_cast<int>(info.ssi_signo), nullptr, 0);
-    }
-  }
-
- private:
-  sigset_t old_;
-  UniqueFd fd_;
-};
 
 // Waits for init to exit, enforcing the timeout and forwarding signals; returns
 // whether it timed out.
@@ -233,6 +205,15 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
       KillAndReap(*process);
       return std::move(written).error().Wrap("setting up the user namespace");
     }
+  }
+  // Before GO: init turns non-dumpable then, and its /proc/PID/ns closes to a rootless caller.
+  if (options.keep_namespaces) {
+    auto opened = OpenNamespaces(pid, process->plan->clone_flags);
+    if (!opened) {
+      KillAndReap(*process);
+      return std::move(opened).error().Wrap("keeping the sandbox's namespaces");
+    }
+    process->namespaces = std::move(*opened);
   }
   if (auto go = SendGo(*process); !go) {
     KillAndReap(*process);

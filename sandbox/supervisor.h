@@ -17,6 +17,7 @@
 #include "sandbox/cgroup.h"
 #include "sandbox/child_report.h"
 #include "sandbox/config.h"
+#include "sandbox/namespaces.h"
 #include "sandbox/plan.h"
 #include "sandbox/result.h"
 
@@ -37,6 +38,8 @@ struct SandboxProcess {
   std::vector<std::string> cgroup_limits;  // how each limit is enforced
   std::string cgroup_fallback;             // why there is none, when limits fell back
   std::optional<ChildFrame> setup_done;    // the progress frame AwaitSetup consumed
+  // With keep_namespaces: init's namespaces, for joining them later (exec).
+  std::vector<NamespaceFd> namespaces;
 
   SandboxProcess() = default;
   SandboxProcess(const SandboxProcess&) = delete;
@@ -46,6 +49,7 @@ struct SandboxProcess {
 
 struct StartOptions {
   bool wait_for_start = false;  // stop after setup until SendStart
+  bool keep_namespaces = false;  // open init's namespaces (SandboxProcess::namespaces)
 };
 
 // One more fd the wait loop watches (a monitor's control socket); ON_READABLE runs

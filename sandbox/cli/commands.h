@@ -39,5 +39,9 @@ void RegisterKill(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void RegisterDelete(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void RegisterState(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void RegisterList(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void RegisterExec(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void RegisterPs(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void RegisterPause(CLI::App& app, const GlobalOptions& global, int* exit_code);  // and resume
+void RegisterFeatures(CLI::App& app, int* exit_code);
 
 }  // namespace snaprun::sandbox::cli

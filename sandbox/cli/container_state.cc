@@ -209,7 +209,61 @@ Result<UniqueFd> ListenControl(const std::string& dir) {
   return fd;
 }
 
-Result<std::string> ControlRequest(const std::string& dir, const std::string& request) {
+namespace {
+
+constexpr size_t kMaxReplyFds = 16;
+
+// Receives one message and the fds it carries (MSG_CMSG_CLOEXEC: none leaks into an exec).
+Result<ControlReply> ReceiveReply(int fd) {
+  char text[512];
+  iovec iov{text, sizeof text};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxReplyFds)];
+  msghdr message{};
+  message.msg_iov = &iov;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  ssize_t n = RetryOnEintr([&] { return recvmsg(fd, &message, MSG_CMSG_CLOEXEC); });
+  if (n <= 0) return Error(ErrorCode::kSystem, "the container's monitor did not answer");
+  ControlReply reply;
+  reply.text.assign(text, static_cast<size_t>(n));
+  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; ++i) {
+      int received = -1;
+      memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      reply.fds.emplace_back(received);
+    }
+  }
+  return reply;
+}
+
+}  // namespace
+
+Result<void> SendWithFds(int socket_fd, const std::string& text, const std::vector<int>& fds) {
+  if (fds.size() > kMaxReplyFds) return Error(ErrorCode::kInternal, "too many fds for one reply");
+  iovec iov{const_cast<char*>(text.data()), text.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxReplyFds)] = {};
+  msghdr message{};
+  message.msg_iov = &iov;
+  message.msg_iovlen = 1;
+  if (!fds.empty()) {
+    message.msg_control = control;
+    message.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
+    cmsghdr* c = CMSG_FIRSTHDR(&message);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+    memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+  }
+  if (RetryOnEintr([&] { return sendmsg(socket_fd, &message, MSG_NOSIGNAL); }) < 0) {
+    return Error::FromErrno("sendmsg", "control reply");
+  }
+  return Ok();
+}
+
+Result<ControlReply> ControlRequestFds(const std::string& dir, const std::string& request) {
   UniqueFd dir_fd = SNAPRUN_TRY(OpenDir(dir));
   sockaddr_un address = SNAPRUN_TRY(ControlAddress(dir_fd.get()));
   UniqueFd fd(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
@@ -222,10 +276,12 @@ Result<std::string> ControlRequest(const std::string& dir, const std::string& re
   if (send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) < 0) {
     return Error::FromErrno("send", "the container's monitor");
   }
-  char reply[512];
-  ssize_t n = RetryOnEintr([&] { return recv(fd.get(), reply, sizeof reply, 0); });
-  if (n <= 0) return Error(ErrorCode::kSystem, "the container's monitor did not answer");
-  return std::string(reply, static_cast<size_t>(n));
+  return ReceiveReply(fd.get());
+}
+
+Result<std::string> ControlRequest(const std::string& dir, const std::string& request) {
+  ControlReply reply = SNAPRUN_TRY(ControlRequestFds(dir, request));
+  return std::move(reply.text);
 }
 
 std::vector<std::string> ListContainerIds(const std::string& root) {

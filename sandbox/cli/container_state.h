@@ -2,7 +2,8 @@
 // start, kill and delete of one id take turns), `state.json` (written atomically),
 // `monitor.lock` (held by the live monitor for its whole life, so a free lock means
 // the monitor and with it the container are gone, whatever state.json says) and
-// `ctl.sock` (the monitor's control socket: start, kill).
+// `ctl.sock` (the monitor's control socket: start, kill, pause, resume, and for exec
+// and ps the namespaces and the cgroup).
 #pragma once
 
 #include <sys/types.h>
@@ -19,7 +20,7 @@ namespace snaprun::sandbox::cli {
 struct ContainerRecord {
   std::string id;
   std::string bundle;
-  std::string status;            // creating, created, running, stopped
+  std::string status;            // creating, created, running, paused, stopped
   std::string created;           // RFC 3339, UTC
   std::string annotations_json = "{}";  // the bundle's "annotations" object, "{}" when none
   std::string cgroup;            // the container's cgroup directory, when it has one
@@ -56,6 +57,14 @@ Result<UniqueFd> HoldMonitorLock(const std::string& dir);
 Result<UniqueFd> ListenControl(const std::string& dir);
 // Sends REQUEST to the monitor and returns its one-message reply.
 Result<std::string> ControlRequest(const std::string& dir, const std::string& request);
+// The same, for replies that carry fds (SCM_RIGHTS), e.g. "namespaces".
+struct ControlReply {
+  std::string text;
+  std::vector<UniqueFd> fds;
+};
+Result<ControlReply> ControlRequestFds(const std::string& dir, const std::string& request);
+// The monitor's side: one reply with FDS attached.
+Result<void> SendWithFds(int socket_fd, const std::string& text, const std::vector<int>& fds);
 
 // Every container id under ROOT, sorted.
 std::vector<std::string> ListContainerIds(const std::string& root);

@@ -1,6 +1,7 @@
-// `start ID`, `kill ID [SIGNAL] [--all]`, `delete ID [--force]`: each holds the
-// container lock and talks to the container's monitor over its control socket (the
-// monitor owns the pidfd, so no signal can reach a recycled pid).
+// `start ID`, `kill ID [SIGNAL] [--all]`, `delete ID [--force]`, `pause ID`,
+// `resume ID`: each holds the container lock and talks to the container's monitor over
+// its control socket (the monitor owns the pidfd, so no signal can reach a recycled
+// pid, and the cgroup object, which knows where the freezer is on v1 and v2).
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -97,9 +98,9 @@ void RemoveLeftoverCgroup(const std::string& path) {
 Result<void> Delete(const GlobalOptions& global, const std::string& id, bool force) {
   Locked c = SNAPRUN_TRY(LockAndRead(global, id));
   // As runc: a created container has no command yet and is deleted without --force.
-  if (c.status == "running" && !force) {
+  if ((c.status == "running" || c.status == "paused") && !force) {
     return Error(ErrorCode::kInvalidInput,
-                 "cannot delete container " + id + ": it is running (use --force)");
+                 "cannot delete container " + id + ": it is " + c.status + " (use --force)");
   }
   if (c.status != "stopped") {
     (void)AskMonitor(c.dir, "kill " + std::to_string(SIGKILL));
@@ -109,7 +110,38 @@ Result<void> Delete(const GlobalOptions& global, const std::string& id, bool for
   return RemoveContainerDir(StateRoot(global), id);
 }
 
+// Without a cgroup there is nothing to freeze: say so before asking the monitor.
+Result<void> Freeze(const GlobalOptions& global, const std::string& id, bool pause) {
+  Locked c = SNAPRUN_TRY(LockAndRead(global, id));
+  const char* wanted = pause ? "running" : "paused";
+  if (c.status != wanted) {
+    return Error(ErrorCode::kInvalidInput, std::string("cannot ") + (pause ? "pause" : "resume") +
+                                               " container " + id + ": it is " + c.status +
+                                               ", not " + wanted);
+  }
+  if (c.record.cgroup.empty()) {
+    return Error(ErrorCode::kUnsupported,
+                 "pause needs a cgroup with a freezer: container " + id +
+                     " has none (one is made when linux.resources sets limits and this user "
+                     "may write a cgroup; see `snaprun-sandbox check`)");
+  }
+  return AskMonitor(c.dir, pause ? "pause" : "resume");
+}
+
 }  // namespace
+
+void RegisterPause(CLI::App& app, const GlobalOptions& global, int* exit_code) {
+  for (bool pause : {true, false}) {
+    auto id = std::make_shared<std::string>();
+    auto* cmd = app.add_subcommand(pause ? "pause" : "resume",
+                                   pause ? "freeze every process of a container"
+                                         : "thaw a paused container");
+    cmd->add_option("id", *id, "container id")->required();
+    cmd->callback([&global, id, pause, exit_code] {
+      *exit_code = ReportError(Freeze(global, *id, pause)) ? 0 : 1;
+    });
+  }
+}
 
 void RegisterStart(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   auto id = std::make_shared<std::string>();

@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   snaprun::sandbox::cli::RegisterDelete(app, global, &exit_code);
   snaprun::sandbox::cli::RegisterState(app, global, &exit_code);
   snaprun::sandbox::cli::RegisterList(app, global, &exit_code);
+  snaprun::sandbox::cli::RegisterExec(app, global, &exit_code);
+  snaprun::sandbox::cli::RegisterPs(app, global, &exit_code);
+  snaprun::sandbox::cli::RegisterPause(app, global, &exit_code);
+  snaprun::sandbox::cli::RegisterFeatures(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

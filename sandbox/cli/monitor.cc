@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sandbox/base/atomic_file.h"
 #include "sandbox/supervisor.h"
@@ -51,14 +52,17 @@ class Monitor {
   Monitor(MonitorArgs args, std::unique_ptr<SandboxProcess> process, UniqueFd control)
       : args_(std::move(args)), process_(std::move(process)), control_(std::move(control)) {}
 
-  // One request per connection: "start", "kill SIG", "kill-all SIG".
+  // One request per connection: "start", "kill SIG", "kill-all SIG", "pause", "resume",
+  // "join PID" (into the container's cgroup), "namespaces" (init's, as fds).
   void Serve() {
     UniqueFd client(accept4(control_.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (!client) return;
     char buffer[128];
     ssize_t n = recv(client.get(), buffer, sizeof buffer - 1, 0);
     if (n <= 0) return;
-    std::string reply = Handle(std::string(buffer, static_cast<size_t>(n)));
+    std::string request(buffer, static_cast<size_t>(n));
+    if (request == "namespaces") return SendNamespaces(client.get());
+    std::string reply = Handle(request);
     send(client.get(), reply.data(), reply.size(), MSG_NOSIGNAL);
   }
 
@@ -85,18 +89,58 @@ class Monitor {
     int sig = 0;
     if (sscanf(request.c_str(), "kill %d", &sig) == 1) return Kill(sig, false);
     if (sscanf(request.c_str(), "kill-all %d", &sig) == 1) return Kill(sig, true);
+    if (request == "pause" || request == "resume") return Freeze(request == "pause");
+    int pid = 0;
+    if (sscanf(request.c_str(), "join %d", &pid) == 1) return JoinCgroup(pid);
     return "error: unknown request " + request;
+  }
+
+  // "ok user mnt …" with the fds in that order.
+  void SendNamespaces(int client) {
+    std::string names = "ok";
+    std::vector<int> fds;
+    for (const auto& ns : process_->namespaces) {
+      names += " " + ns.name;
+      fds.push_back(ns.fd.get());
+    }
+    if (auto sent = SendWithFds(client, names, fds); !sent) {
+      fprintf(stderr, "snaprun-sandbox monitor: %s\n", sent.error().ToString().c_str());
+    }
+  }
+
+  // The cgroup object knows every hierarchy (v1 has one directory per controller).
+  std::string JoinCgroup(pid_t pid) {
+    if (!process_->cgroup) return "ok";
+    if (auto joined = process_->cgroup->AddProcess(pid); !joined) {
+      return "error: " + joined.error().ToString();
+    }
+    return "ok";
+  }
+
+  std::string Freeze(bool frozen) {
+    if (!process_->cgroup) {
+      return "error: pause needs a cgroup with a freezer: container " + args_.record.id +
+             " has no cgroup";
+    }
+    if (auto done = process_->cgroup->Freeze(frozen); !done) {
+      return "error: pause needs a cgroup with a freezer: " + done.error().ToString();
+    }
+    return SetStatus(frozen ? "paused" : "running");
+  }
+
+  std::string SetStatus(const std::string& status) {
+    args_.record.status = status;
+    if (auto written = WriteRecord(args_.dir, args_.record); !written) {
+      return "error: " + written.error().ToString();
+    }
+    return "ok";
   }
 
   std::string Start() {
     if (started_) return "error: container " + args_.record.id + " is already running";
     if (auto sent = SendStart(*process_); !sent) return "error: " + sent.error().ToString();
     started_ = true;
-    args_.record.status = "running";
-    if (auto written = WriteRecord(args_.dir, args_.record); !written) {
-      return "error: " + written.error().ToString();
-    }
-    return "ok";
+    return SetStatus("running");
   }
 
   // Before start init is blocked in setup with default dispositions, which the kernel
@@ -109,6 +153,8 @@ class Monitor {
       std::ifstream procs(args_.record.cgroup + "/cgroup.procs");
       for (pid_t pid; procs >> pid;) kill(pid, sig);
     }
+    // A v1 freezer holds even SIGKILL until thawed; v2 lets it through, thawing is harmless.
+    if (sig == SIGKILL && args_.record.status == "paused") return Freeze(false);
     return "ok";
   }
 
@@ -121,7 +167,7 @@ class Monitor {
 // Everything up to "created": the sandbox set up and waiting, the monitor's lock held,
 // the control socket listening, state.json written.
 Result<std::unique_ptr<Monitor>> Create(MonitorArgs& args, UniqueFd& monitor_lock) {
-  auto process = SNAPRUN_TRY(StartSandbox(args.config, StartOptions{.wait_for_start = true}));
+  auto process = SNAPRUN_TRY(StartSandbox(args.config, StartOptions{.wait_for_start = true, .keep_namespaces = true}));
   CloseStdio(args.config.stdio);
   SNAPRUN_TRY_CTX(AwaitSetup(*process), "setting up container " + args.record.id);
   monitor_lock = SNAPRUN_TRY(HoldMonitorLock(args.dir));
