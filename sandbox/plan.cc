@@ -138,6 +138,9 @@ void PlanNamespaces(const Config& config, const Caller& caller, ChildPlan& plan)
                      (ns.pid ? CLONE_NEWPID : 0) | (ns.uts ? CLONE_NEWUTS : 0) |
                      (ns.ipc ? CLONE_NEWIPC : 0) | (ns.cgroup ? CLONE_NEWCGROUP : 0) |
                      (plan.new_net_ns ? CLONE_NEWNET : 0);
+  // Without a user namespace root replaces the host's supplementary groups with the
+  // configured ones; anyone else may not call setgroups at all.
+  plan.deny_setgroups = caller.uid != 0;
   if (!ns.user) return;
   auto uids = DefaultUidMappings(config, caller.uid);
   auto gids = DefaultGidMappings(config, caller.gid);

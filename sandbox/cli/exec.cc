@@ -234,13 +234,16 @@ void RegisterExec(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   cmd->add_flag("--detach,-d", o->detach, "return once the process has started");
   cmd->add_option("--pid-file", o->pid_file, "write the process's host pid here");
   cmd->add_option("--cwd", o->cwd, "working directory inside the container");
-  cmd->add_option("--env,-e", o->env, "set KEY=VALUE (repeatable)");
+  cmd->add_option("--env,-e", o->env, "set KEY=VALUE (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--user,-u", o->user, "UID[:GID] inside the container");
-  cmd->add_option("--additional-gids,-g", o->additional_gids, "extra group ids (repeatable)");
+  cmd->add_option("--additional-gids,-g", o->additional_gids, "extra group ids (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_flag("--tty,-t", o->tty, "allocate a terminal (not supported yet)");
   cmd->add_option("--console-socket", o->console_socket, "where to send the terminal's master");
   cmd->add_flag("--no-new-privs", o->no_new_privs, "set no_new_privs for the process");
-  cmd->add_option("--cap,-c", o->caps, "add a capability (repeatable)");
+  cmd->add_option("--cap,-c", o->caps, "add a capability (repeatable)")
+      ->allow_extra_args(false);
   // runc's grammar: options, the id, then the command and its own options untouched.
   cmd->prefix_command();
   cmd->callback([&global, cmd, o, exit_code] {
