@@ -23,6 +23,16 @@ int LastCap() {
   return last;
 }
 
+TEST(CapabilityNames, KnownNamesAreInNumberOrderAndParse) {
+  auto names = KnownCapabilityNames();
+  ASSERT_GT(names.size(), static_cast<size_t>(CAP_SYS_ADMIN));
+  EXPECT_EQ(names[CAP_CHOWN], "CAP_CHOWN");
+  EXPECT_EQ(names[CAP_SYS_ADMIN], "CAP_SYS_ADMIN");
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(CapabilityFromName(names[i]).value(), static_cast<int>(i)) << names[i];
+  }
+}
+
 TEST(CapabilityNames, NameToNumber) {
   EXPECT_EQ(CapabilityFromName("CAP_NET_BIND_SERVICE").value(), CAP_NET_BIND_SERVICE);
   EXPECT_EQ(CapabilityFromName("CAP_SYS_ADMIN").value(), CAP_SYS_ADMIN);

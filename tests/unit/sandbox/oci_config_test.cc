@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "sandbox/oci_config.h"
 
@@ -68,6 +69,33 @@ TEST(OciConfig, TmpfsSizeWithGarbageOrSignIsRefused) {
     EXPECT_NE(ErrorOf(TmpfsWithOptions(std::string("\"") + bad + "\"")).find("bad mode"),
               std::string::npos)
         << bad;
+  }
+}
+
+TEST(OciProcess, ParsesAProcessObjectAlone) {
+  auto p = ProcessFromOciJson(R"({"args": ["env"], "env": ["A=1"], "cwd": "/tmp",
+      "user": {"uid": 5, "gid": 6, "additionalGids": [7]}})", "process.json");
+  ASSERT_TRUE(p) << p.error().message();
+  EXPECT_EQ(p->args, std::vector<std::string>{"env"});
+  EXPECT_EQ(p->env, std::vector<std::string>{"A=1"});
+  EXPECT_EQ(p->cwd, "/tmp");
+  EXPECT_EQ(p->uid, 5u);
+  EXPECT_EQ(p->additional_gids, std::vector<uint32_t>{7});
+}
+
+TEST(OciProcess, RefusesUnknownKeysAndMissingCwd) {
+  auto unknown = ProcessFromOciJson(R"({"args": ["env"], "cwd": "/", "bogus": 1})", "p.json");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message().find("bogus"), std::string::npos)
+      << unknown.error().message();
+  EXPECT_FALSE(ProcessFromOciJson(R"({"args": ["env"]})", "p.json"));
+}
+
+TEST(OciConfig, EveryListedMountOptionIsAccepted) {
+  for (const auto& option : OciMountOptionNames()) {
+    auto r = ConfigFromOciJson(Spec("", R"(, "mounts": [{"destination": "/data", "type": "bind",
+        "source": "/srv", "options": [")" + option + R"("]}])", ""), "/b", "c");
+    EXPECT_TRUE(r) << option << ": " << r.error().message();
   }
 }
 

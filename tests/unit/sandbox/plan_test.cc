@@ -76,6 +76,18 @@ TEST(BuildPlan, PrecomputesArgvEnvpAndSearchPath) {
   EXPECT_TRUE(plan.clone_flags & CLONE_NEWNET);
 }
 
+TEST(BuildPlan, WithoutAUserNamespaceOnlyRootSetsGroups) {
+  Config c = MinimalConfig();
+  c.namespaces.user = false;
+  c.process.additional_gids = {1002};
+  ChildPlan as_root;
+  ASSERT_TRUE(BuildPlan(c, Caller{0, 0}, as_root));
+  EXPECT_FALSE(as_root.deny_setgroups) << "root must drop the host's supplementary groups";
+  ChildPlan as_user;
+  ASSERT_TRUE(BuildPlan(c, Caller{1000, 1000}, as_user));
+  EXPECT_TRUE(as_user.deny_setgroups);
+}
+
 TEST(BuildPlan, TargetsAreRelativeToTheNewRoot) {
   Config c = MinimalConfig();
   Mount m;

@@ -1,12 +1,21 @@
 #include <gtest/gtest.h>
 
 #include "sandbox/seccomp.h"
+#include "sandbox/seccomp_names.h"
 #include "tests/support/process.h"
 
 namespace snaprun::sandbox {
 namespace {
 
 using snaprun::testing::SourcePath;
+
+TEST(SeccompNames, EveryListedNameMapsBack) {
+  for (auto name : SeccompActionNames()) EXPECT_TRUE(SeccompActionFromName(name)) << name;
+  for (auto name : SeccompArchNames()) EXPECT_TRUE(SeccompArchFromName(name)) << name;
+  for (auto name : SeccompOperatorNames()) EXPECT_TRUE(SeccompOperatorFromName(name)) << name;
+  for (auto name : SeccompFlagNames()) EXPECT_TRUE(SeccompFlagFromName(name)) << name;
+  EXPECT_EQ(SeccompOperatorNames().size(), 7u);
+}
 
 TEST(SeccompProfileJson, ParsesTheOciShape) {
   SeccompProfile p = SeccompProfileFromJson(R"({
