@@ -11,9 +11,9 @@ namespace {
 
 // A constant table, not a static local: JoinNamespaces reads it after fork().
 constexpr NamespaceKind kKinds[] = {
-    {"user", "user", CLONE_NEWUSER}, {"mnt", "mount", CLONE_NEWNS},
-    {"pid", "pid", CLONE_NEWPID},    {"uts", "uts", CLONE_NEWUTS},
-    {"ipc", "ipc", CLONE_NEWIPC},    {"net", "network", CLONE_NEWNET},
+    {"user", "user", CLONE_NEWUSER},       {"mnt", "mount", CLONE_NEWNS},
+    {"pid", "pid", CLONE_NEWPID},          {"uts", "uts", CLONE_NEWUTS},
+    {"ipc", "ipc", CLONE_NEWIPC},          {"net", "network", CLONE_NEWNET},
     {"cgroup", "cgroup", CLONE_NEWCGROUP}, {"time", "time", CLONE_NEWTIME},
 };
 

@@ -5,11 +5,11 @@
 // container's cgroup (see sandbox/exec_process.h). Without --detach we wait for it,
 // forwarding signals, and exit with its status (128+signal when a signal ended it).
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -84,7 +84,8 @@ Result<void> ApplyFlags(const ExecOptions& o, Process& p) {
   if (!o.user.empty()) {
     size_t colon = o.user.find(':');
     p.uid = SNAPRUN_TRY(ParseId(o.user.substr(0, colon), "--user uid"));
-    if (colon != std::string::npos) p.gid = SNAPRUN_TRY(ParseId(o.user.substr(colon + 1), "--user gid"));
+    if (colon != std::string::npos)
+      p.gid = SNAPRUN_TRY(ParseId(o.user.substr(colon + 1), "--user gid"));
   }
   for (const auto& list : o.additional_gids) {
     std::stringstream items(list);
@@ -128,7 +129,8 @@ Result<std::vector<NamespaceFd>> FetchNamespaces(const std::string& dir) {
   std::stringstream words(reply.text);
   std::string word;
   if (!(words >> word) || word != "ok") {
-    return Error(ErrorCode::kSystem, "the container's monitor refused its namespaces: " + reply.text);
+    return Error(ErrorCode::kSystem,
+                 "the container's monitor refused its namespaces: " + reply.text);
   }
   std::vector<NamespaceFd> namespaces;
   for (size_t i = 0; words >> word; ++i) {
@@ -147,8 +149,8 @@ Result<void> AddTimeNamespace(pid_t init, std::vector<NamespaceFd>& namespaces) 
   std::string path = "/proc/" + std::to_string(init) + "/ns/time_for_children";
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
-    return Error::FromErrno("open", path).Wrap(
-        "joining the container's time namespace (linux.timeOffsets)");
+    return Error::FromErrno("open", path)
+        .Wrap("joining the container's time namespace (linux.timeOffsets)");
   }
   namespaces.push_back({"time", CLONE_NEWTIME, std::move(fd)});
   return Ok();
@@ -179,7 +181,9 @@ Result<pid_t> Spawn(const GlobalOptions& global, const ExecOptions& o) {
   if (config.time_offsets) SNAPRUN_TRY(AddTimeNamespace(record.pid, namespaces));
   ExecTarget target{&namespaces, {}};
   if (!record.cgroup.empty()) {
-    target.join_cgroup = [&dir](pid_t pid) { return AskMonitorOk(dir, "join " + std::to_string(pid)); };
+    target.join_cgroup = [&dir](pid_t pid) {
+      return AskMonitorOk(dir, "join " + std::to_string(pid));
+    };
   }
   // Without --detach the process becomes our child once the helper exits, so we can wait.
   if (!o.detach && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
@@ -234,16 +238,14 @@ void RegisterExec(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   cmd->add_flag("--detach,-d", o->detach, "return once the process has started");
   cmd->add_option("--pid-file", o->pid_file, "write the process's host pid here");
   cmd->add_option("--cwd", o->cwd, "working directory inside the container");
-  cmd->add_option("--env,-e", o->env, "set KEY=VALUE (repeatable)")
-      ->allow_extra_args(false);
+  cmd->add_option("--env,-e", o->env, "set KEY=VALUE (repeatable)")->allow_extra_args(false);
   cmd->add_option("--user,-u", o->user, "UID[:GID] inside the container");
   cmd->add_option("--additional-gids,-g", o->additional_gids, "extra group ids (repeatable)")
       ->allow_extra_args(false);
   cmd->add_flag("--tty,-t", o->tty, "allocate a terminal (not supported yet)");
   cmd->add_option("--console-socket", o->console_socket, "where to send the terminal's master");
   cmd->add_flag("--no-new-privs", o->no_new_privs, "set no_new_privs for the process");
-  cmd->add_option("--cap,-c", o->caps, "add a capability (repeatable)")
-      ->allow_extra_args(false);
+  cmd->add_option("--cap,-c", o->caps, "add a capability (repeatable)")->allow_extra_args(false);
   // runc's grammar: options, the id, then the command and its own options untouched.
   cmd->prefix_command();
   cmd->callback([&global, cmd, o, exit_code] {

@@ -167,7 +167,8 @@ class Monitor {
 // Everything up to "created": the sandbox set up and waiting, the monitor's lock held,
 // the control socket listening, state.json written.
 Result<std::unique_ptr<Monitor>> Create(MonitorArgs& args, UniqueFd& monitor_lock) {
-  auto process = SNAPRUN_TRY(StartSandbox(args.config, StartOptions{.wait_for_start = true, .keep_namespaces = true}));
+  auto process = SNAPRUN_TRY(
+      StartSandbox(args.config, StartOptions{.wait_for_start = true, .keep_namespaces = true}));
   CloseStdio(args.config.stdio);
   SNAPRUN_TRY_CTX(AwaitSetup(*process), "setting up container " + args.record.id);
   monitor_lock = SNAPRUN_TRY(HoldMonitorLock(args.dir));

@@ -3,10 +3,9 @@
 // by the namespace's inode, from the fd the monitor keeps: init itself is not dumpable,
 // so a rootless caller cannot read its /proc/PID/ns), or init's descendants when the
 // container shares the host's pid namespace.
+#include <Poco/JSON/Array.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <Poco/JSON/Array.h>
 
 #include <algorithm>
 #include <cstdio>

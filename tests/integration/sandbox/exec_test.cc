@@ -2,10 +2,10 @@
 // and as root: what the new process sees (pid 1, hostname, user, cwd, env), what it
 // cannot reach (host pids, host fds, the read-only root), how its status comes back,
 // --detach with --pid-file, --process JSON, and that it dies with the container.
+#include <Poco/JSON/Object.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <Poco/JSON/Object.h>
 
 #include <chrono>
 #include <filesystem>
@@ -13,8 +13,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/oci_bundle_test.h"
 
@@ -83,8 +81,8 @@ TEST_P(Exec, SeesTheContainersPidOneAndHostname) {
 
 TEST_P(Exec, RunsInTheGivenCwdWithTheContainersEnvPlusTheGivenOnes) {
   StartContainer();
-  auto result = Cli({"exec", "--cwd", "/etc", "-e", "FOO=bar", "-e", "PATH=/bin:/sbin", "c1",
-                     "sh", "-c", "pwd; env | sort"});
+  auto result = Cli({"exec", "--cwd", "/etc", "-e", "FOO=bar", "-e", "PATH=/bin:/sbin", "c1", "sh",
+                     "-c", "pwd; env | sort"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto lines = Lines(result.out);
   ASSERT_FALSE(lines.empty());
@@ -158,8 +156,7 @@ TEST_P(Exec, IsRefusedInACreatedOrStoppedContainer) {
 TEST_P(Exec, CannotSeeHostPidsOrReachHostFds) {
   StartContainer();
   // The CLI itself gets host fds 7 (a file) and 8 (a directory) to pass on, if it would.
-  std::vector<std::string> argv = {"/bin/sh", "-c", "exec 7</etc/hostname 8</; exec \"$@\"",
-                                   "sh"};
+  std::vector<std::string> argv = {"/bin/sh", "-c", "exec 7</etc/hostname 8</; exec \"$@\"", "sh"};
   for (auto& a : Argv({"exec", "c1", "sh", "-c",
                        "for n in $(seq 3 64); do [ -e /proc/$$/fd/$n ] && echo fd $n; done; "
                        "ls /proc | grep -c '^[0-9]'"})) {

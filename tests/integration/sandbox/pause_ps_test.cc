@@ -1,19 +1,17 @@
 // `ps`, `pause`/`resume` and `features` through the CLI, rootless and as root. Pausing
 // needs a cgroup with a freezer (as root, one is made for linux.resources); without one
 // it is refused with a message saying so.
-#include <unistd.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/oci_bundle_test.h"
 
