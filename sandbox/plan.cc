@@ -75,6 +75,7 @@ void PlanCommand(const Config& config, ChildPlan& plan) {
   plan.additional_gids = config.process.additional_gids;
   plan.umask = config.process.umask ? static_cast<int>(*config.process.umask) : -1;
   plan.preserved_fds = config.preserved_fds;
+  plan.terminal = config.process.terminal;
   plan.no_new_privileges = config.process.no_new_privileges;
 }
 

@@ -78,6 +78,9 @@ struct ChildPlan {
   int umask = -1;  // -1: inherit
   std::vector<Rlimit> rlimits;
   std::vector<int> preserved_fds;  // become 3, 4, … in the command
+  // process.terminal: init opens a pty in the container, hands its master to the
+  // supervisor and makes the slave the command's controlling terminal and stdio.
+  bool terminal = false;
 
   CapabilityPlan capabilities;
   bool no_new_privileges = true;
