@@ -8,7 +8,6 @@
 #include <string>
 
 #include "sandbox/base/error.h"
-#include "sandbox/config.h"
 
 namespace snaprun::sandbox::cli {
 
@@ -30,10 +29,6 @@ bool ReportError(const Result<T>& result) {
   fprintf(stderr, "snaprun-sandbox: %s\n", result.error().ToString().c_str());
   return false;
 }
-
-// runc's rule: a terminal needs a console socket to go to, and a console socket is an
-// error without a terminal to send.
-Result<void> CheckConsoleSocket(const Config& config, const std::string& console_socket);
 
 void RegisterRun(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void RegisterSpec(CLI::App& app, int* exit_code);

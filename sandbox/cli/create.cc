@@ -18,6 +18,7 @@
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/container_state.h"
 #include "sandbox/cli/monitor.h"
+#include "sandbox/cli/terminal.h"
 #include "sandbox/oci_config.h"
 
 namespace snaprun::sandbox::cli {
@@ -89,7 +90,7 @@ Result<pid_t> Create(const GlobalOptions& global, const CreateOptions& options) 
     return std::move(config).error();
   }
   args.config = std::move(*config);
-  if (auto checked = CheckConsoleSocket(args.config, options.console_socket); !checked) {
+  if (auto checked = CheckConsoleSocket(args.config, options.console_socket, false); !checked) {
     (void)RemoveContainerDir(root, options.id);
     return std::move(checked).error();
   }

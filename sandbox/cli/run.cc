@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "sandbox/cli/commands.h"
+#include "sandbox/cli/terminal.h"
 #include "sandbox/console.h"
 #include "sandbox/oci_config.h"
 #include "sandbox/supervisor.h"
@@ -38,13 +39,18 @@ void WriteResult(const std::string& path, const std::string& json) {
   out << json << "\n";
 }
 
-// With a terminal the pty master goes to the console socket once setup is done, before
-// the wait; without one this is RunSandbox.
+// With a terminal the pty master goes to the console socket, or is relayed to our own
+// stdio, once setup is done; without one this is RunSandbox.
 Result<RunResult> RunToCompletion(const Config& config, const std::string& console_socket) {
   if (!config.process.terminal) return RunSandbox(config);
   auto process = SNAPRUN_TRY(StartSandbox(config));
   SNAPRUN_TRY(AwaitSetup(*process));
-  SNAPRUN_TRY_CTX(HandOverTerminal(console_socket, std::move(process->terminal)), "the terminal");
+  if (!console_socket.empty()) {
+    SNAPRUN_TRY_CTX(HandOverTerminal(console_socket, std::move(process->terminal)),
+                    "the terminal");
+    return WaitSandbox(*process, config);
+  }
+  TerminalRelay relay(std::move(process->terminal));
   return WaitSandbox(*process, config);
 }
 
@@ -62,7 +68,7 @@ int Run(const RunOptions& options) {
   if (!options.stderr_file.empty() && (config->stdio.stderr_fd = OpenOutput(options.stderr_file)) < 0) {
     return 125;
   }
-  if (auto checked = CheckConsoleSocket(*config, options.console_socket); !checked) {
+  if (auto checked = CheckConsoleSocket(*config, options.console_socket, true); !checked) {
     fprintf(stderr, "snaprun-sandbox: %s\n", checked.error().ToString().c_str());
     return 125;
   }

@@ -85,15 +85,20 @@ TEST_P(Terminal, RunSendsTheMasterAndReturnsTheCommandsStatus) {
   EXPECT_EQ(result.exit_code, 7) << result.err;
 }
 
-TEST_P(Terminal, ATerminalWithoutAConsoleSocketIsRefusedAndLeavesNothing) {
+TEST_P(Terminal, CreateWithATerminalButNoConsoleSocketIsRefusedAndLeavesNothing) {
   WriteTerminalBundle("echo never");
   auto created = Create("c1");
   EXPECT_NE(created.exit_code, 0);
   EXPECT_NE(created.err.find("--console-socket"), std::string::npos) << created.err;
   EXPECT_FALSE(std::filesystem::exists(Root() + "/c1"));
-  auto run = Cli({"run", "--bundle", Bundle(), "t"});
-  EXPECT_NE(run.exit_code, 0);
-  EXPECT_NE(run.err.find("--console-socket"), std::string::npos) << run.err;
+}
+
+TEST_P(Terminal, RunWithoutAConsoleSocketRelaysThePtyToItsOwnStdio) {
+  WriteTerminalBundle("read line; echo got:$line; echo tty=$(tty); exit 5");
+  auto run = RunCommand(Argv({"run", "--bundle", Bundle(), "t"}), "typed\n");
+  EXPECT_EQ(run.exit_code, 5) << run.err;
+  EXPECT_NE(run.out.find("got:typed"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("tty=/dev/pts/0"), std::string::npos) << run.out;
 }
 
 TEST_P(Terminal, AConsoleSocketWithoutATerminalIsRefused) {
