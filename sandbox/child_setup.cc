@@ -100,7 +100,7 @@ ChildError AssembleRoot(const ChildPlan& plan, int root_fd, uint64_t* done, uint
 }
 
 ChildError SetIds(const ChildPlan& plan) {
-  if (!plan.deny_setgroups &&
+  if (plan.set_groups &&
       setgroups(plan.additional_gids.size(), plan.additional_gids.data()) != 0) {
     return Fail(Step::kSetIds, errno, "setgroups", nullptr);
   }
