@@ -65,8 +65,8 @@ struct Frames {
 Frames DrainFrames(int fd) {
   Frames frames;
   ChildFrame frame;
-  while (RetryOnEintr([&] { return recv(fd, &frame, sizeof frame, MSG_DONTWAIT); }) ==
-         static_cast<ssize_t>(sizeof frame)) {
+  UniqueFd passed;  // a terminal no one asked for is closed here
+  while (ReceiveFrame(fd, &frame, &passed, MSG_DONTWAIT) == static_cast<ssize_t>(sizeof frame)) {
     if (frame.kind == FrameKind::kFailure && !frames.failure) frames.failure = frame;
     if (frame.kind == FrameKind::kProgress) frames.progress = frame;
     if (frame.kind == FrameKind::kExit) frames.exit = frame;
@@ -225,7 +225,8 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
 Result<void> AwaitSetup(SandboxProcess& process) {
   ChildFrame frame;
   for (;;) {
-    ssize_t n = RetryOnEintr([&] { return recv(process.report.get(), &frame, sizeof frame, 0); });
+    UniqueFd passed;
+    ssize_t n = ReceiveFrame(process.report.get(), &frame, &passed);
     if (n != static_cast<ssize_t>(sizeof frame)) break;
     if (frame.kind == FrameKind::kFailure) {
       KillAndReap(process);
@@ -233,6 +234,7 @@ Result<void> AwaitSetup(SandboxProcess& process) {
     }
     if (frame.kind == FrameKind::kProgress) {
       process.setup_done = frame;
+      process.terminal = std::move(passed);
       return Ok();
     }
   }

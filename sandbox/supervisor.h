@@ -38,6 +38,7 @@ struct SandboxProcess {
   std::vector<std::string> cgroup_limits;  // how each limit is enforced
   std::string cgroup_fallback;             // why there is none, when limits fell back
   std::optional<ChildFrame> setup_done;    // the progress frame AwaitSetup consumed
+  UniqueFd terminal;  // process.terminal: the pty master, once AwaitSetup has it
   // With keep_namespaces: init's namespaces, for joining them later (exec).
   std::vector<NamespaceFd> namespaces;
 

@@ -8,6 +8,8 @@
 #include <fstream>
 
 #include "sandbox/cli/commands.h"
+#include "sandbox/cli/terminal.h"
+#include "sandbox/console.h"
 #include "sandbox/oci_config.h"
 #include "sandbox/supervisor.h"
 
@@ -21,6 +23,7 @@ struct RunOptions {
   int64_t timeout_ms = 0;
   std::string stdout_file;
   std::string stderr_file;
+  std::string console_socket;
 };
 
 // Opens PATH for the command's output (created, appended); -1 with a message on failure.
@@ -34,6 +37,21 @@ void WriteResult(const std::string& path, const std::string& json) {
   if (path.empty()) return;
   std::ofstream out(path, std::ios::trunc);
   out << json << "\n";
+}
+
+// With a terminal the pty master goes to the console socket, or is relayed to our own
+// stdio, once setup is done; without one this is RunSandbox.
+Result<RunResult> RunToCompletion(const Config& config, const std::string& console_socket) {
+  if (!config.process.terminal) return RunSandbox(config);
+  auto process = SNAPRUN_TRY(StartSandbox(config));
+  SNAPRUN_TRY(AwaitSetup(*process));
+  if (!console_socket.empty()) {
+    SNAPRUN_TRY_CTX(HandOverTerminal(console_socket, std::move(process->terminal)),
+                    "the terminal");
+    return WaitSandbox(*process, config);
+  }
+  TerminalRelay relay(std::move(process->terminal));
+  return WaitSandbox(*process, config);
 }
 
 int Run(const RunOptions& options) {
@@ -50,7 +68,11 @@ int Run(const RunOptions& options) {
   if (!options.stderr_file.empty() && (config->stdio.stderr_fd = OpenOutput(options.stderr_file)) < 0) {
     return 125;
   }
-  auto result = RunSandbox(*config);
+  if (auto checked = CheckConsoleSocket(*config, options.console_socket, true); !checked) {
+    fprintf(stderr, "snaprun-sandbox: %s\n", checked.error().ToString().c_str());
+    return 125;
+  }
+  auto result = RunToCompletion(*config, options.console_socket);
   if (!result) {
     fprintf(stderr, "snaprun-sandbox: %s\n", result.error().ToString().c_str());
     WriteResult(options.result_file, ErrorResultJson(result.error().ToString()));
@@ -70,6 +92,8 @@ void RegisterRun(CLI::App& app, const GlobalOptions&, int* exit_code) {
   cmd->add_option("--timeout", options->timeout_ms, "wall-clock limit in milliseconds");
   cmd->add_option("--stdout", options->stdout_file, "append the command's stdout to this file");
   cmd->add_option("--stderr", options->stderr_file, "append the command's stderr to this file");
+  cmd->add_option("--console-socket", options->console_socket,
+                  "unix socket that receives the pty master when process.terminal is true");
   cmd->add_option("id", options->id, "container id")->required();
   cmd->callback([options, exit_code] { *exit_code = Run(*options); });
 }
