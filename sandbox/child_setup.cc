@@ -168,8 +168,8 @@ ChildError AttachTerminalStep(int terminal_fd) {
   return err == 0 ? Success() : Fail(Step::kTerminal, err, "attach", "terminal");
 }
 
-// The pty on the container's own devpts (/dev/ptmx → pts/ptmx), its slave owned by the
-// command's user as a login terminal would be.
+}  // namespace
+
 ChildError OpenTerminal(const ChildPlan& plan, int* master, int* slave) {
   if (int err = OpenPtyPair(master, slave); err != 0) {
     return Fail(Step::kTerminal, err, "open", "/dev/ptmx");
@@ -177,8 +177,6 @@ ChildError OpenTerminal(const ChildPlan& plan, int* master, int* slave) {
   if (fchown(*slave, plan.uid, plan.gid) != 0) return Fail(Step::kTerminal, errno, "chown", "pty");
   return Success();
 }
-
-}  // namespace
 
 void RunCommandChild(const ChildPlan& plan, int report_fd, int terminal_fd) {
   uint64_t done = 0;

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include "sandbox/child_error.h"
 #include "sandbox/plan.h"
 
 namespace snaprun::sandbox {
@@ -18,5 +19,10 @@ struct ChildChannel {
 };
 
 [[noreturn]] void RunChild(const ChildPlan& plan, const ChildChannel& channel);
+
+// The pty on the container's own devpts (/dev/ptmx → pts/ptmx; call it inside the
+// container's mount namespace), its slave owned by the command's user as a login
+// terminal would be. Async-signal-safe.
+ChildError OpenTerminal(const ChildPlan& plan, int* master, int* slave);
 
 }  // namespace snaprun::sandbox

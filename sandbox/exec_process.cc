@@ -11,6 +11,7 @@
 
 #include "sandbox/base/syscall.h"
 #include "sandbox/child_report.h"
+#include "sandbox/child_setup.h"
 #include "sandbox/init.h"
 
 namespace snaprun::sandbox {
@@ -34,34 +35,50 @@ namespace {
   ChildError joined = JoinNamespaces(fds.data(), flags.data(), fds.size());
   if (joined.failed()) Die(report_fd, joined);
   for (int fd : fds) close(fd);
+  // After joining the mount namespace: the pty must come from the container's devpts.
+  int master = -1;
+  int slave = -1;
+  if (plan.terminal) {
+    ChildError opened = OpenTerminal(plan, &master, &slave);
+    if (opened.failed()) Die(report_fd, opened);
+  }
   pid_t pid = fork();
   if (pid < 0) Die(report_fd, Fail(Step::kForkCommand, errno, "fork", "exec process"));
   if (pid == 0) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    RunCommandChild(plan, report_fd);
+    if (master >= 0) close(master);
+    RunCommandChild(plan, report_fd, slave);
   }
   ChildFrame spawned;
   spawned.kind = FrameKind::kSpawned;
   spawned.pid = pid;
-  SendFrame(report_fd, spawned);
+  if (master >= 0) {
+    SendFrameWithFd(report_fd, spawned, master);
+  } else {
+    SendFrame(report_fd, spawned);
+  }
   _exit(0);
 }
 
 // Frames until every copy of the helper's end is closed: the helper exited and the
 // process exec'd (close-on-exec) or died.
 struct Outcome {
-  pid_t pid = -1;
+  SpawnedProcess process;
   std::optional<ChildFrame> failure;
 };
 
 Outcome ReadOutcome(int fd) {
   Outcome outcome;
   ChildFrame frame;
-  while (RetryOnEintr([&] { return recv(fd, &frame, sizeof frame, 0); }) ==
+  UniqueFd passed;
+  while (RetryOnEintr([&] { return ReceiveFrame(fd, &frame, &passed); }) ==
          static_cast<ssize_t>(sizeof frame)) {
-    if (frame.kind == FrameKind::kSpawned) outcome.pid = frame.pid;
+    if (frame.kind == FrameKind::kSpawned) {
+      outcome.process.pid = frame.pid;
+      outcome.process.terminal = std::move(passed);
+    }
     if (frame.kind == FrameKind::kFailure && !outcome.failure) outcome.failure = frame;
   }
   return outcome;
@@ -75,7 +92,7 @@ void ReapHelper(pid_t helper, bool kill_first) {
 
 }  // namespace
 
-Result<pid_t> SpawnInSandbox(const ChildPlan& plan, const ExecTarget& target) {
+Result<SpawnedProcess> SpawnInSandbox(const ChildPlan& plan, const ExecTarget& target) {
   std::vector<int> fds;
   std::vector<int> flags;
   if (target.namespaces != nullptr) {
@@ -113,11 +130,14 @@ Result<pid_t> SpawnInSandbox(const ChildPlan& plan, const ExecTarget& target) {
   ReapHelper(helper, false);
   if (outcome.failure) {
     // The process reported and is exiting; reap it when it became ours (ECHILD if not).
-    if (outcome.pid > 0) RetryOnEintr([&] { return waitpid(outcome.pid, nullptr, 0); });
+    pid_t pid = outcome.process.pid;
+    if (pid > 0) RetryOnEintr([&] { return waitpid(pid, nullptr, 0); });
     return FailureToError(*outcome.failure);
   }
-  if (outcome.pid <= 0) return Error(ErrorCode::kSystem, "the exec helper died before forking");
-  return outcome.pid;
+  if (outcome.process.pid <= 0) {
+    return Error(ErrorCode::kSystem, "the exec helper died before forking");
+  }
+  return std::move(outcome.process);
 }
 
 }  // namespace snaprun::sandbox

@@ -23,9 +23,14 @@ struct ExecTarget {
   std::function<Result<void>(pid_t)> join_cgroup;
 };
 
-// Returns the process's host pid once it has exec'd; setup failures are one Error.
-// A caller that set PR_SET_CHILD_SUBREAPER gets the process as its child (the helper has
-// been reaped by then); otherwise it is reparented to the caller's reaper.
-Result<pid_t> SpawnInSandbox(const ChildPlan& plan, const ExecTarget& target);
+struct SpawnedProcess {
+  pid_t pid = -1;     // a host pid
+  UniqueFd terminal;  // plan.terminal: the master of the pty opened in the container
+};
+
+// Returns once the process has exec'd; setup failures are one Error. A caller that set
+// PR_SET_CHILD_SUBREAPER gets the process as its child (the helper has been reaped by
+// then); otherwise it is reparented to the caller's reaper.
+Result<SpawnedProcess> SpawnInSandbox(const ChildPlan& plan, const ExecTarget& target);
 
 }  // namespace snaprun::sandbox

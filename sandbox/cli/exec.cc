@@ -20,6 +20,7 @@
 #include "sandbox/capabilities.h"
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/container_state.h"
+#include "sandbox/console.h"
 #include "sandbox/exec_process.h"
 #include "sandbox/forwarded_signals.h"
 #include "sandbox/oci_config.h"
@@ -109,16 +110,19 @@ Result<Process> ExecProcess(const ExecOptions& o, const Process& container) {
   if (o.args.empty()) return Error(ErrorCode::kInvalidInput, "exec needs a command or --process");
   Process p = container;
   p.args = o.args;
+  p.terminal = o.tty;
   SNAPRUN_TRY(ApplyFlags(o, p));
   return p;
 }
 
-Result<void> CheckTerminal(const ExecOptions& o) {
-  if (!o.console_socket.empty() && !o.tty) {
+// The master goes to the driver's console socket; relaying a terminal to our own stdio
+// (what `run` does without one) is not done for exec.
+Result<void> CheckTerminal(const ExecOptions& o, const Process& p) {
+  if (!o.console_socket.empty() && !p.terminal) {
     return Error(ErrorCode::kInvalidInput, "--console-socket needs --tty");
   }
-  if (o.tty) {
-    return Error(ErrorCode::kUnsupported, "exec --tty is not supported yet");
+  if (p.terminal && o.console_socket.empty()) {
+    return Error(ErrorCode::kInvalidInput, "exec --tty needs --console-socket");
   }
   return Ok();
 }
@@ -175,6 +179,7 @@ Result<pid_t> Spawn(const GlobalOptions& global, const ExecOptions& o) {
   }
   Config config = SNAPRUN_TRY_CTX(LoadOciBundle(record.bundle), "reading the bundle of " + o.id);
   config.process = SNAPRUN_TRY(ExecProcess(o, config.process));
+  SNAPRUN_TRY(CheckTerminal(o, config.process));
   auto plan = std::make_unique<ChildPlan>();
   SNAPRUN_TRY(BuildPlan(config, Caller{getuid(), getgid(), !record.cgroup.empty()}, *plan));
   std::vector<NamespaceFd> namespaces = SNAPRUN_TRY(FetchNamespaces(dir));
@@ -189,9 +194,13 @@ Result<pid_t> Spawn(const GlobalOptions& global, const ExecOptions& o) {
   if (!o.detach && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     return Error::FromErrno("prctl", "PR_SET_CHILD_SUBREAPER");
   }
-  pid_t pid = SNAPRUN_TRY(SpawnInSandbox(*plan, target));
-  if (!o.pid_file.empty()) SNAPRUN_TRY(WriteFileAtomic(o.pid_file, std::to_string(pid)));
-  return pid;
+  SpawnedProcess spawned = SNAPRUN_TRY(SpawnInSandbox(*plan, target));
+  if (spawned.terminal) {
+    SNAPRUN_TRY_CTX(HandOverTerminal(o.console_socket, std::move(spawned.terminal)),
+                    "--console-socket " + o.console_socket);
+  }
+  if (!o.pid_file.empty()) SNAPRUN_TRY(WriteFileAtomic(o.pid_file, std::to_string(spawned.pid)));
+  return spawned.pid;
 }
 
 int ShellStatus(int status) {
@@ -221,7 +230,6 @@ Result<int> Wait(pid_t pid) {
 }
 
 int Exec(const GlobalOptions& global, const ExecOptions& options) {
-  if (auto terminal = CheckTerminal(options); !ReportError(terminal)) return kSetupFailed;
   auto pid = Spawn(global, options);
   if (!ReportError(pid)) return kSetupFailed;
   if (options.detach) return 0;
@@ -242,7 +250,7 @@ void RegisterExec(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   cmd->add_option("--user,-u", o->user, "UID[:GID] inside the container");
   cmd->add_option("--additional-gids,-g", o->additional_gids, "extra group ids (repeatable)")
       ->allow_extra_args(false);
-  cmd->add_flag("--tty,-t", o->tty, "allocate a terminal (not supported yet)");
+  cmd->add_flag("--tty,-t", o->tty, "a pty in the container; its master goes to --console-socket");
   cmd->add_option("--console-socket", o->console_socket, "where to send the terminal's master");
   cmd->add_flag("--no-new-privs", o->no_new_privs, "set no_new_privs for the process");
   cmd->add_option("--cap,-c", o->caps, "add a capability (repeatable)")->allow_extra_args(false);

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/console_socket.h"
 #include "tests/support/oci_bundle_test.h"
 
 namespace snaprun::testing {
@@ -197,11 +198,28 @@ TEST_P(Exec, ProcessJsonGivesArgsEnvAndCwdExactly) {
   EXPECT_NE(both.err.find("not both"), std::string::npos) << both.err;
 }
 
-TEST_P(Exec, TtyIsRefusedAsNotSupportedYet) {
+TEST_P(Exec, TtyNeedsAConsoleSocket) {
   StartContainer();
   auto result = Cli({"exec", "--tty", "c1", "true"});
   EXPECT_NE(result.exit_code, 0);
-  EXPECT_NE(result.err.find("not supported yet"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("needs --console-socket"), std::string::npos) << result.err;
+}
+
+TEST_P(Exec, TtySendsTheMasterOfAPtyInTheContainer) {
+  StartContainer();
+  std::string socket = dir_.path() + "/console.sock";
+  ConsoleSocket console(socket, user_);
+  auto result = Detached({"exec", "-d", "-t", "--console-socket", socket, "c1", "sh", "-c",
+                          "[ -t 0 ] && [ -t 1 ] && echo stdio-is-tty; echo tty=$(tty); "
+                          "read line; echo got:$line"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  UniqueFd master = console.ReceiveMaster();
+  ASSERT_TRUE(master) << "no pty master arrived on the console socket";
+  std::string before = ReadTerminalUntil(master.get(), "tty=");
+  EXPECT_NE(before.find("stdio-is-tty"), std::string::npos) << before;
+  WriteTerminal(master.get(), "hello\n");
+  std::string after = ReadTerminalUntil(master.get(), "got:hello");
+  EXPECT_NE(after.find("got:hello"), std::string::npos) << before << after;
 }
 
 SNAPRUN_INSTANTIATE_MODES(Exec);
