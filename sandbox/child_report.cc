@@ -39,6 +39,9 @@ const char* StepName(Step step) {
     case Step::kExec: return "exec";
     case Step::kTimeNamespace: return "time namespace";
     case Step::kCpuAffinity: return "cpu affinity";
+    case Step::kHooks: return "container hooks";
+    case Step::kSysctl: return "sysctl";
+    case Step::kKeyring: return "session keyring";
     case Step::kCount: break;
   }
   return "unknown step";

@@ -43,12 +43,19 @@ enum class Step : uint8_t {
   kExec,
   kTimeNamespace,
   kCpuAffinity,
+  kHooks,             // pausing for createContainer/startContainer hooks
+  kSysctl,
+  kKeyring,           // joining a new session keyring
   kCount,
 };
 
 const char* StepName(Step step);
 
-enum class FrameKind : uint8_t { kFailure = 1, kProgress = 2, kExit = 3 };
+// kHookPoint: init waits for the supervisor to run container hooks (wait_status says
+// which point: kHookPointCreate carries the namespace fds as SCM_RIGHTS).
+enum class FrameKind : uint8_t { kFailure = 1, kProgress = 2, kExit = 3, kHookPoint = 4 };
+constexpr int32_t kHookPointCreate = 1;
+constexpr int32_t kHookPointStart = 2;
 
 // Bits of ChildFrame::steps_done and ChildFrame::fallbacks.
 constexpr uint64_t StepBit(Step step) { return uint64_t{1} << static_cast<int>(step); }

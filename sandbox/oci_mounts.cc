@@ -214,8 +214,9 @@ Result<void> ParseMounts(OciReader& r, const Var& v, Config& c) {
 Result<void> ParseLinux(OciReader& r, const Object::Ptr& o, Config& c) {
   SNAPRUN_TRY(r.OnlyKeys(o, "linux", {"namespaces", "uidMappings", "gidMappings", "seccomp",
                                       "maskedPaths", "readonlyPaths", "resources",
-                                      "rootfsPropagation", "timeOffsets"}));
+                                      "rootfsPropagation", "timeOffsets", "sysctl"}));
   SNAPRUN_TRY(ParseNamespaces(r, o->get("namespaces"), c));
+  if (o->has("sysctl")) SNAPRUN_TRY(ParseSysctl(r, o->get("sysctl"), c));
   if (o->has("timeOffsets")) SNAPRUN_TRY(ParseTimeOffsets(r, o->get("timeOffsets"), c));
   if (o->has("uidMappings")) c.uid_mappings = SNAPRUN_TRY(ParseIdMappings(r, o->get("uidMappings"), "linux.uidMappings"));
   if (o->has("gidMappings")) c.gid_mappings = SNAPRUN_TRY(ParseIdMappings(r, o->get("gidMappings"), "linux.gidMappings"));

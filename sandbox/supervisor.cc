@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <vector>
 
 #include "sandbox/base/syscall.h"
 #include "sandbox/child_report.h"
@@ -53,6 +55,81 @@ void KillAndReap(SandboxProcess& process) {
   syscall(SYS_pidfd_send_signal, process.pidfd.get(), SIGKILL, nullptr, 0);
   int status = 0;
   RetryOnEintr([&] { return waitpid(process.pid, &status, 0); });
+}
+
+// One frame from init, with the fds it may carry (only the createContainer stop).
+ssize_t RecvFrame(int fd, ChildFrame& frame, std::vector<UniqueFd>& fds) {
+  iovec iov{&frame, sizeof frame};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 16)];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n = RetryOnEintr([&] { return recvmsg(fd, &msg, MSG_CMSG_CLOEXEC); });
+  if (n <= 0) return n;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; ++i) {
+      int received = -1;
+      memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      fds.emplace_back(received);
+    }
+  }
+  return n;
+}
+
+// Init's namespace fds arrive in child_hooks.cc's order, only those it created.
+void TakeNamespaces(uint64_t present, std::vector<UniqueFd>& fds, NamespaceFds& ns) {
+  const std::pair<uint64_t, UniqueFd*> order[] = {
+      {CLONE_NEWUSER, &ns.user}, {CLONE_NEWIPC, &ns.ipc}, {CLONE_NEWUTS, &ns.uts},
+      {CLONE_NEWNET, &ns.net},   {CLONE_NEWPID, &ns.pid}, {CLONE_NEWCGROUP, &ns.cgroup},
+      {CLONE_NEWNS, &ns.mnt}};
+  size_t next = 0;
+  for (const auto& [flag, slot] : order) {
+    if ((present & flag) != 0 && next < fds.size()) *slot = std::move(fds[next++]);
+  }
+}
+
+std::string HookState(const SandboxProcess& process, const char* status) {
+  return HookStateJson(process.hook_context, status, process.pid);
+}
+
+Result<void> Resume(SandboxProcess& process) {
+  char resume = 'H';
+  if (RetryOnEintr([&] { return send(process.report.get(), &resume, 1, MSG_NOSIGNAL); }) != 1) {
+    return Error::FromErrno("send", "resume to the sandbox");
+  }
+  return Ok();
+}
+
+// Init stopped at a hook point: run that point's hooks in its namespaces, then let it go on.
+Result<void> RunContainerHooks(SandboxProcess& process, const ChildFrame& frame,
+                               std::vector<UniqueFd>& fds) {
+  if (frame.wait_status == kHookPointCreate) {
+    TakeNamespaces(frame.steps_done, fds, process.namespaces);
+    SNAPRUN_TRY(RunHooks(HookKind::kCreateContainer, process.hooks.create_container,
+                         HookState(process, "creating"), &process.namespaces));
+  } else {
+    SNAPRUN_TRY(RunHooks(HookKind::kStartContainer, process.hooks.start_container,
+                         HookState(process, "created"), &process.namespaces));
+    process.namespaces = NamespaceFds{};
+  }
+  return Resume(process);
+}
+
+// prestart (deprecated) and createRuntime: namespaces exist, nothing is mounted yet.
+Result<void> RunRuntimeHooks(SandboxProcess& process) {
+  if (process.hooks.prestart.empty() && process.hooks.create_runtime.empty()) return Ok();
+  std::string state = HookState(process, "creating");
+  SNAPRUN_TRY(RunHooks(HookKind::kPrestart, process.hooks.prestart, state));
+  return RunHooks(HookKind::kCreateRuntime, process.hooks.create_runtime, state);
+}
+
+bool HasHooks(const Hooks& h) {
+  return !h.prestart.empty() || !h.create_runtime.empty() || !h.create_container.empty() ||
+         !h.start_container.empty() || !h.poststart.empty() || !h.poststop.empty();
 }
 
 // Frames left in the socket after init exited: a failure wins over everything.
@@ -203,6 +280,13 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
   SNAPRUN_TRY(BuildPlan(config, Caller{getuid(), getgid(), process->cgroup != nullptr},
                         *process->plan));
   process->plan->wait_for_start = options.wait_for_start;
+  if (process->plan->container_hooks && !options.wait_for_start) {
+    return Error(ErrorCode::kInvalidInput,
+                 "hooks.createContainer/startContainer need the create/start flow");
+  }
+  process->hooks = config.hooks;
+  process->hook_context = options.hooks;
+  process->hook_context.annotations = config.annotations;
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     return Error::FromErrno("socketpair", "report channel");
@@ -234,6 +318,12 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
       return std::move(written).error().Wrap("setting up the user namespace");
     }
   }
+  // OCI createRuntime: the namespaces exist (and init is still dumpable, so a hook
+  // may open /proc/PID/ns/*), nothing is mounted yet.
+  if (auto ran = RunRuntimeHooks(*process); !ran) {
+    KillAndReap(*process);
+    return std::move(ran).error();
+  }
   if (auto go = SendGo(*process); !go) {
     KillAndReap(*process);
     return std::move(go).error();
@@ -244,11 +334,19 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
 Result<void> AwaitSetup(SandboxProcess& process) {
   ChildFrame frame;
   for (;;) {
-    ssize_t n = RetryOnEintr([&] { return recv(process.report.get(), &frame, sizeof frame, 0); });
+    std::vector<UniqueFd> fds;
+    ssize_t n = RecvFrame(process.report.get(), frame, fds);
     if (n != static_cast<ssize_t>(sizeof frame)) break;
     if (frame.kind == FrameKind::kFailure) {
       KillAndReap(process);
       return FailureToError(frame);
+    }
+    if (frame.kind == FrameKind::kHookPoint) {
+      if (auto ran = RunContainerHooks(process, frame, fds); !ran) {
+        KillAndReap(process);
+        return std::move(ran).error();
+      }
+      continue;
     }
     if (frame.kind == FrameKind::kProgress) {
       process.setup_done = frame;
@@ -264,7 +362,20 @@ Result<void> SendStart(SandboxProcess& process) {
   if (RetryOnEintr([&] { return send(process.report.get(), &start, 1, MSG_NOSIGNAL); }) != 1) {
     return Error::FromErrno("send", "START to the sandbox");
   }
-  return Ok();
+  if (!process.plan->container_hooks) return Ok();
+  ChildFrame frame;
+  std::vector<UniqueFd> fds;
+  ssize_t n = RecvFrame(process.report.get(), frame, fds);
+  Result<void> ran = Ok();
+  if (n != static_cast<ssize_t>(sizeof frame)) {
+    ran = Error(ErrorCode::kSystem, "sandbox init ended before its startContainer hooks");
+  } else if (frame.kind == FrameKind::kFailure) {
+    ran = FailureToError(frame);
+  } else {
+    ran = RunContainerHooks(process, frame, fds);
+  }
+  if (!ran) KillAndReap(process);
+  return ran;
 }
 
 Result<void> SignalSandbox(const SandboxProcess& process, int sig) {
@@ -298,9 +409,19 @@ Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config,
   return result;
 }
 
-Result<RunResult> RunSandbox(const Config& config) {
-  auto process = SNAPRUN_TRY(StartSandbox(config));
-  return WaitSandbox(*process, config);
+Result<RunResult> RunSandbox(const Config& config, const HookContext& context) {
+  if (!HasHooks(config.hooks)) {
+    auto process = SNAPRUN_TRY(StartSandbox(config));
+    return WaitSandbox(*process, config);
+  }
+  // The OCI lifecycle in one process: create, start, poststart, wait, poststop.
+  auto process = SNAPRUN_TRY(StartSandbox(config, StartOptions{true, context}));
+  SNAPRUN_TRY(AwaitSetup(*process));
+  SNAPRUN_TRY(SendStart(*process));
+  RunHooksWarn(HookKind::kPoststart, config.hooks.poststart, HookState(*process, "running"));
+  auto result = WaitSandbox(*process, config);
+  RunHooksWarn(HookKind::kPoststop, config.hooks.poststop, HookState(*process, "stopped"));
+  return result;
 }
 
 }  // namespace snaprun::sandbox

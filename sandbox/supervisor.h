@@ -17,6 +17,7 @@
 #include "sandbox/cgroup.h"
 #include "sandbox/child_report.h"
 #include "sandbox/config.h"
+#include "sandbox/hooks.h"
 #include "sandbox/plan.h"
 #include "sandbox/result.h"
 
@@ -37,6 +38,11 @@ struct SandboxProcess {
   std::vector<std::string> cgroup_limits;  // how each limit is enforced
   std::string cgroup_fallback;             // why there is none, when limits fell back
   std::optional<ChildFrame> setup_done;    // the progress frame AwaitSetup consumed
+  // OCI hooks of the config, what their state JSON names, and init's namespaces
+  // (received at the createContainer stop, kept for startContainer).
+  Hooks hooks;
+  HookContext hook_context;
+  NamespaceFds namespaces;
 
   SandboxProcess() = default;
   SandboxProcess(const SandboxProcess&) = delete;
@@ -46,6 +52,7 @@ struct SandboxProcess {
 
 struct StartOptions {
   bool wait_for_start = false;  // stop after setup until SendStart
+  HookContext hooks;            // id, bundle, annotations for the hooks' state JSON
 };
 
 // One more fd the wait loop watches (a monitor's control socket); ON_READABLE runs
@@ -57,15 +64,18 @@ struct WaitHook {
 
 Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
                                                      const StartOptions& options = {});
-// Blocks until the child has finished every setup step (or failed, or died).
+// Blocks until the child has finished every setup step (or failed, or died). Runs the
+// createContainer hooks when init stops for them; a failing one kills init.
 Result<void> AwaitSetup(SandboxProcess& process);
-// Lets a wait_for_start child go on to run the command.
+// Lets a wait_for_start child go on to run the command, running the startContainer
+// hooks first (a failing one kills init).
 Result<void> SendStart(SandboxProcess& process);
 // Signals init through its pidfd.
 Result<void> SignalSandbox(const SandboxProcess& process, int sig);
 Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config,
                               const WaitHook& hook = {});
-// Start + wait.
-Result<RunResult> RunSandbox(const Config& config);
+// Start + wait. With hooks in the config: create, start, poststart, wait, poststop,
+// each hook's state JSON naming CONTEXT.
+Result<RunResult> RunSandbox(const Config& config, const HookContext& context = {});
 
 }  // namespace snaprun::sandbox

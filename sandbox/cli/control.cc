@@ -14,6 +14,8 @@
 
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/container_state.h"
+#include "sandbox/hooks.h"
+#include "sandbox/oci_config.h"
 
 namespace snaprun::sandbox::cli {
 namespace {
@@ -94,6 +96,19 @@ void RemoveLeftoverCgroup(const std::string& path) {
   }
 }
 
+// OCI poststop, once the container is gone; read from the bundle, which may be gone too.
+void RunPoststopHooks(const ContainerRecord& record) {
+  if (access((record.bundle + "/config.json").c_str(), F_OK) != 0) return;
+  auto config = LoadOciBundle(record.bundle);
+  if (!config) {
+    fprintf(stderr, "snaprun-sandbox: warning: poststop hooks not run: %s\n",
+            config.error().ToString().c_str());
+    return;
+  }
+  RunHooksWarn(HookKind::kPoststop, config->hooks.poststop,
+               HookStateJson({record.id, record.bundle, config->annotations}, "stopped", record.pid));
+}
+
 Result<void> Delete(const GlobalOptions& global, const std::string& id, bool force) {
   Locked c = SNAPRUN_TRY(LockAndRead(global, id));
   // As runc: a created container has no command yet and is deleted without --force.
@@ -106,7 +121,9 @@ Result<void> Delete(const GlobalOptions& global, const std::string& id, bool for
     SNAPRUN_TRY(AwaitMonitorExit(c.dir));
   }
   RemoveLeftoverCgroup(c.record.cgroup);
-  return RemoveContainerDir(StateRoot(global), id);
+  SNAPRUN_TRY(RemoveContainerDir(StateRoot(global), id));
+  RunPoststopHooks(c.record);
+  return Ok();
 }
 
 }  // namespace

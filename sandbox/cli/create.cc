@@ -18,6 +18,7 @@
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/container_state.h"
 #include "sandbox/cli/monitor.h"
+#include "sandbox/cli/runtime_flags.h"
 #include "sandbox/oci_config.h"
 
 namespace snaprun::sandbox::cli {
@@ -27,6 +28,7 @@ struct CreateOptions {
   std::string id;
   std::string bundle = ".";
   std::string pid_file;
+  RuntimeFlags flags;
 };
 
 std::string Annotations(const std::string& bundle) {
@@ -87,6 +89,10 @@ Result<pid_t> Create(const GlobalOptions& global, const CreateOptions& options) 
     (void)RemoveContainerDir(root, options.id);
     return std::move(config).error();
   }
+  if (auto applied = ApplyRuntimeFlags(options.flags, *config); !applied) {
+    (void)RemoveContainerDir(root, options.id);
+    return std::move(applied).error();
+  }
   args.config = std::move(*config);
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) return Error::FromErrno("pipe2", "monitor answer");
@@ -121,6 +127,7 @@ void RegisterCreate(CLI::App& app, const GlobalOptions& global, int* exit_code) 
   auto* cmd = app.add_subcommand("create", "create a container, waiting before its command");
   cmd->add_option("--bundle,-b", options->bundle, "bundle directory holding config.json");
   cmd->add_option("--pid-file", options->pid_file, "write the container's init pid here");
+  AddRuntimeFlags(cmd, options->flags);
   cmd->add_option("id", options->id, "container id")->required();
   cmd->callback([&global, options, exit_code] {
     auto created = Create(global, *options);

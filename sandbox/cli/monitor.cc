@@ -96,6 +96,8 @@ class Monitor {
     if (auto written = WriteRecord(args_.dir, args_.record); !written) {
       return "error: " + written.error().ToString();
     }
+    RunHooksWarn(HookKind::kPoststart, args_.config.hooks.poststart,
+                 HookStateJson(process_->hook_context, "running", process_->pid));
     return "ok";
   }
 
@@ -121,7 +123,7 @@ class Monitor {
 // Everything up to "created": the sandbox set up and waiting, the monitor's lock held,
 // the control socket listening, state.json written.
 Result<std::unique_ptr<Monitor>> Create(MonitorArgs& args, UniqueFd& monitor_lock) {
-  auto process = SNAPRUN_TRY(StartSandbox(args.config, StartOptions{.wait_for_start = true}));
+  auto process = SNAPRUN_TRY(StartSandbox(args.config, StartOptions{.wait_for_start = true, .hooks = {args.record.id, args.record.bundle, {}}}));
   CloseStdio(args.config.stdio);
   SNAPRUN_TRY_CTX(AwaitSetup(*process), "setting up container " + args.record.id);
   monitor_lock = SNAPRUN_TRY(HoldMonitorLock(args.dir));

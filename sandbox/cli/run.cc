@@ -7,7 +7,10 @@
 #include <cstdio>
 #include <fstream>
 
+#include <filesystem>
+
 #include "sandbox/cli/commands.h"
+#include "sandbox/cli/runtime_flags.h"
 #include "sandbox/oci_config.h"
 #include "sandbox/supervisor.h"
 
@@ -21,6 +24,7 @@ struct RunOptions {
   int64_t timeout_ms = 0;
   std::string stdout_file;
   std::string stderr_file;
+  RuntimeFlags flags;
 };
 
 // Opens PATH for the command's output (created, appended); -1 with a message on failure.
@@ -43,6 +47,11 @@ int Run(const RunOptions& options) {
     WriteResult(options.result_file, ErrorResultJson(config.error().ToString()));
     return 125;
   }
+  if (auto applied = ApplyRuntimeFlags(options.flags, *config); !applied) {
+    fprintf(stderr, "snaprun-sandbox: %s\n", applied.error().ToString().c_str());
+    WriteResult(options.result_file, ErrorResultJson(applied.error().ToString()));
+    return 125;
+  }
   if (options.timeout_ms > 0) config->timeout = std::chrono::milliseconds(options.timeout_ms);
   if (!options.stdout_file.empty() && (config->stdio.stdout_fd = OpenOutput(options.stdout_file)) < 0) {
     return 125;
@@ -50,7 +59,11 @@ int Run(const RunOptions& options) {
   if (!options.stderr_file.empty() && (config->stdio.stderr_fd = OpenOutput(options.stderr_file)) < 0) {
     return 125;
   }
-  auto result = RunSandbox(*config);
+  std::error_code ec;
+  HookContext hooks{options.id,
+                    std::filesystem::absolute(options.bundle, ec).lexically_normal().string(), {}};
+  while (hooks.bundle.size() > 1 && hooks.bundle.back() == '/') hooks.bundle.pop_back();
+  auto result = RunSandbox(*config, hooks);
   if (!result) {
     fprintf(stderr, "snaprun-sandbox: %s\n", result.error().ToString().c_str());
     WriteResult(options.result_file, ErrorResultJson(result.error().ToString()));
@@ -70,6 +83,7 @@ void RegisterRun(CLI::App& app, const GlobalOptions&, int* exit_code) {
   cmd->add_option("--timeout", options->timeout_ms, "wall-clock limit in milliseconds");
   cmd->add_option("--stdout", options->stdout_file, "append the command's stdout to this file");
   cmd->add_option("--stderr", options->stderr_file, "append the command's stderr to this file");
+  AddRuntimeFlags(cmd, options->flags);
   cmd->add_option("id", options->id, "container id")->required();
   cmd->callback([options, exit_code] { *exit_code = Run(*options); });
 }

@@ -1,0 +1,226 @@
+#include "sandbox/hooks.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+#include "sandbox/base/syscall.h"
+
+namespace snaprun::sandbox {
+namespace {
+
+constexpr size_t kMaxCaptured = 4096;  // of a hook's stderr, for the error message
+
+// argv and envp for execve, built before fork (nothing is allocated after it).
+struct ExecStrings {
+  std::vector<std::string> args, env;
+  std::vector<char*> argv, envp;
+
+  explicit ExecStrings(const Hook& hook)
+      : args(hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args), env(hook.env) {
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+  }
+};
+
+// In the forked child: joins JOIN's namespaces (user first: it grants the
+// capabilities the other joins need), forks once more when a pid namespace was
+// joined (setns(CLONE_NEWPID) only applies to children) and execs the hook.
+[[noreturn]] void ExecHook(const Hook& hook, ExecStrings& strings, const NamespaceFds* join) {
+  bool new_pid = false;
+  if (join != nullptr) {
+    const std::pair<int, int> order[] = {
+        {join->user.get(), CLONE_NEWUSER}, {join->ipc.get(), CLONE_NEWIPC},
+        {join->uts.get(), CLONE_NEWUTS},   {join->net.get(), CLONE_NEWNET},
+        {join->pid.get(), CLONE_NEWPID},   {join->cgroup.get(), CLONE_NEWCGROUP},
+        {join->mnt.get(), CLONE_NEWNS}};
+    for (const auto& [fd, type] : order) {
+      if (fd < 0) continue;
+      if (setns(fd, type) != 0) {
+        dprintf(2, "setns(%s): %s\n", type == CLONE_NEWUSER ? "user" : "namespace", strerror(errno));
+        _exit(126);
+      }
+      new_pid = new_pid || type == CLONE_NEWPID;
+    }
+  }
+  if (new_pid) {
+    pid_t inner = fork();
+    if (inner < 0) _exit(126);
+    if (inner > 0) {
+      int status = 0;
+      RetryOnEintr([&] { return waitpid(inner, &status, 0); });
+      if (WIFSIGNALED(status)) {
+        signal(WTERMSIG(status), SIG_DFL);
+        kill(getpid(), WTERMSIG(status));
+      }
+      _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 126);
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // a timeout kills the outer child; this goes too
+  }
+  // Only stdio: the namespace fds and whatever the runtime holds stay ours.
+  syscall(SYS_close_range, 3U, ~0U, 0U);
+  execve(hook.path.c_str(), strings.argv.data(), strings.envp.data());
+  dprintf(2, "exec %s: %s\n", hook.path.c_str(), strerror(errno));
+  _exit(127);
+}
+
+struct Outcome {
+  int status = 0;
+  bool timed_out = false;
+  std::string stderr_text;
+};
+
+// Reads the hook's stderr until it exits or its timeout passes (then SIGKILL).
+Outcome Supervise(pid_t pid, int pidfd, int err_fd, const Hook& hook) {
+  using Clock = std::chrono::steady_clock;
+  Outcome out;
+  std::optional<Clock::time_point> deadline;
+  if (hook.timeout_seconds) deadline = Clock::now() + std::chrono::seconds(*hook.timeout_seconds);
+  bool err_open = true;
+  for (;;) {
+    int wait_ms = -1;
+    if (deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
+      wait_ms = static_cast<int>(std::max<int64_t>(0, left.count()));
+    }
+    pollfd pfds[2] = {{pidfd, POLLIN, 0}, {err_open ? err_fd : -1, POLLIN, 0}};
+    int n = poll(pfds, 2, wait_ms);
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) {
+      out.timed_out = true;
+      syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+      break;
+    }
+    if (pfds[1].revents != 0) {
+      char buffer[1024];
+      ssize_t got = read(err_fd, buffer, sizeof buffer);
+      if (got <= 0) err_open = false;
+      if (got > 0 && out.stderr_text.size() < kMaxCaptured) {
+        out.stderr_text.append(buffer, static_cast<size_t>(got));
+      }
+    }
+    if (pfds[0].revents != 0) break;
+  }
+  RetryOnEintr([&] { return waitpid(pid, &out.status, 0); });
+  // What the hook wrote just before it exited.
+  fcntl(err_fd, F_SETFL, O_NONBLOCK);
+  char buffer[1024];
+  for (ssize_t got; out.stderr_text.size() < kMaxCaptured &&
+                    (got = read(err_fd, buffer, sizeof buffer)) > 0;) {
+    out.stderr_text.append(buffer, static_cast<size_t>(got));
+  }
+  if (out.stderr_text.size() > kMaxCaptured) out.stderr_text.resize(kMaxCaptured);
+  while (!out.stderr_text.empty() && out.stderr_text.back() == '\n') out.stderr_text.pop_back();
+  return out;
+}
+
+std::string Describe(HookKind kind, size_t index, const Hook& hook) {
+  return std::string(HookKindName(kind)) + " hook " + std::to_string(index) + " (" + hook.path + ")";
+}
+
+Result<void> RunHook(HookKind kind, size_t index, const Hook& hook, const std::string& state,
+                     const NamespaceFds* join) {
+  ExecStrings strings(hook);
+  int in[2];
+  int err[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0) {
+    return Error::FromErrno("socketpair", "hook stdin");
+  }
+  UniqueFd in_parent(in[0]), in_child(in[1]);
+  if (pipe2(err, O_CLOEXEC) != 0) return Error::FromErrno("pipe2", "hook stderr");
+  UniqueFd err_parent(err[0]), err_child(err[1]);
+  int pidfd = -1;
+  pid_t pid = static_cast<pid_t>(syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, nullptr, &pidfd, nullptr, 0));
+  if (pid < 0) return Error::FromErrno("clone", Describe(kind, index, hook));
+  if (pid == 0) {
+    // No forwarded-signal mask or ignored dispositions leak into the hook.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (dup2(in_child.get(), 0) < 0 || dup2(err_child.get(), 2) < 0) _exit(126);
+    ExecHook(hook, strings, join);
+  }
+  UniqueFd pidfd_owner(pidfd);
+  in_child.Reset();
+  err_child.Reset();
+  // A hook that exits without reading its stdin must not kill us with SIGPIPE.
+  (void)send(in_parent.get(), state.data(), state.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  in_parent.Reset();
+  Outcome out = Supervise(pid, pidfd, err_parent.get(), hook);
+  std::string what;
+  if (out.timed_out) {
+    what = "timed out after " + std::to_string(*hook.timeout_seconds) + "s and was killed";
+  } else if (WIFEXITED(out.status) && WEXITSTATUS(out.status) == 0) {
+    return Ok();
+  } else if (WIFEXITED(out.status)) {
+    what = "exited with status " + std::to_string(WEXITSTATUS(out.status));
+  } else {
+    what = std::string("was killed by signal ") + sigabbrev_np(WTERMSIG(out.status));
+  }
+  if (!out.stderr_text.empty()) what += ": " + out.stderr_text;
+  return Error(ErrorCode::kSystem, Describe(kind, index, hook) + " " + what);
+}
+
+}  // namespace
+
+const char* HookKindName(HookKind kind) {
+  switch (kind) {
+    case HookKind::kPrestart: return "prestart";
+    case HookKind::kCreateRuntime: return "createRuntime";
+    case HookKind::kCreateContainer: return "createContainer";
+    case HookKind::kStartContainer: return "startContainer";
+    case HookKind::kPoststart: return "poststart";
+    case HookKind::kPoststop: return "poststop";
+  }
+  return "hook";
+}
+
+std::string HookStateJson(const HookContext& context, const std::string& status, pid_t pid) {
+  Poco::JSON::Object state(Poco::JSON_PRESERVE_KEY_ORDER);
+  state.set("ociVersion", "1.0.2");
+  state.set("id", context.id);
+  state.set("status", status);
+  if (pid > 0) state.set("pid", static_cast<int>(pid));
+  state.set("bundle", context.bundle);
+  Poco::JSON::Object::Ptr annotations = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [key, value] : context.annotations) annotations->set(key, value);
+  state.set("annotations", annotations);
+  std::ostringstream out;
+  state.stringify(out);
+  return out.str();
+}
+
+bool NamespaceFds::any() const {
+  return user || ipc || uts || net || pid || cgroup || mnt;
+}
+
+Result<void> RunHooks(HookKind kind, const std::vector<Hook>& hooks, const std::string& state,
+                      const NamespaceFds* join) {
+  for (size_t i = 0; i < hooks.size(); ++i) SNAPRUN_TRY(RunHook(kind, i, hooks[i], state, join));
+  return Ok();
+}
+
+void RunHooksWarn(HookKind kind, const std::vector<Hook>& hooks, const std::string& state) {
+  for (size_t i = 0; i < hooks.size(); ++i) {
+    if (auto ran = RunHook(kind, i, hooks[i], state, nullptr); !ran) {
+      fprintf(stderr, "snaprun-sandbox: warning: %s\n", ran.error().ToString().c_str());
+    }
+  }
+}
+
+}  // namespace snaprun::sandbox
