@@ -122,10 +122,7 @@ TEST_P(BundleCli, MissingImageIsNamedByItsDigest) {
   EXPECT_NE(refused.err.find(digest), std::string::npos) << refused.err;
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, BundleCli, ::testing::Values(Mode::kRootless, Mode::kRoot),
-                         [](const auto& param_info) {
-                           return param_info.param == Mode::kRoot ? "Root" : "Rootless";
-                         });
+SNAPRUN_INSTANTIATE_MODES(BundleCli);
 
 }  // namespace
 }  // namespace snaprun::testing

@@ -12,19 +12,10 @@
 namespace snaprun::testing {
 
 RunHarness::RunHarness(Mode mode, std::string* why) : mode_(mode) {
-  if (mode == Mode::kRoot && getuid() != 0) {
-    *why = "the root path needs the tests to run as root";
-    return;
-  }
-  if (mode == Mode::kRootless) {
-    user_ = UnprivilegedUser();
-    if (!user_) {
-      *why = "no unprivileged test user (scripts/test-user.sh creates snaprun-test)";
-      return;
-    }
-    home_.ChownTo(*user_);
-    code_.ChownTo(*user_);
-  }
+  *why = ModeUnavailable(mode, &user_);
+  if (!why->empty() || !user_) return;
+  home_.ChownTo(*user_);
+  code_.ChownTo(*user_);
 }
 
 void ModeTest::SetUp() {

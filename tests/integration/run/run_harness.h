@@ -10,11 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/modes.h"
 #include "tests/support/process.h"
 
 namespace snaprun::testing {
-
-enum class Mode { kRootless, kRoot };
 
 class RunHarness {
  public:
@@ -42,19 +41,13 @@ class RunHarness {
 };
 
 // A test run once rootless and once as root, skipped with the reason where a mode cannot
-// be tested here. Instantiate with SNAPRUN_INSTANTIATE_MODES(Suite).
+// be tested here. Instantiate with SNAPRUN_INSTANTIATE_MODES(Suite) (tests/support/modes.h).
 class ModeTest : public ::testing::TestWithParam<Mode> {
  protected:
   void SetUp() override;
   RunHarness& h() { return *harness_; }
   std::unique_ptr<RunHarness> harness_;
 };
-
-#define SNAPRUN_INSTANTIATE_MODES(suite)                                                   \
-  INSTANTIATE_TEST_SUITE_P(Modes, suite, ::testing::Values(Mode::kRootless, Mode::kRoot),  \
-                           [](const auto& param_info) {                                    \
-                             return param_info.param == Mode::kRoot ? "Root" : "Rootless"; \
-                           })
 
 // The run id `snaprun run` prints first on stderr ("snaprun: run ID"); "" when absent.
 std::string RunIdFrom(const std::string& err);

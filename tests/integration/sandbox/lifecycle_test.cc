@@ -17,128 +17,12 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/process.h"
+#include "tests/support/oci_bundle_test.h"
 
 namespace snaprun::testing {
 namespace {
 
-enum class Mode { kRootless, kRoot };
-
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-class Lifecycle : public ::testing::TestWithParam<Mode> {
- protected:
-  static void SetUpTestSuite() {
-    rootfs_dir_ = new TempDir();
-    auto built = RunCommand({SourcePath("images/scripts/build-busybox-rootfs.sh"),
-                             rootfs_dir_->path() + "/rootfs"});
-    ASSERT_EQ(built.exit_code, 0) << built.err;
-    // The bind target: a rootless sandbox cannot create it in a root-owned rootfs.
-    std::filesystem::create_directories(rootfs_dir_->path() + "/rootfs/out");
-  }
-  static void TearDownTestSuite() {
-    delete rootfs_dir_;
-    rootfs_dir_ = nullptr;
-  }
-
-  void SetUp() override {
-    if (GetParam() == Mode::kRoot && geteuid() != 0) GTEST_SKIP() << "root mode needs root";
-    if (GetParam() == Mode::kRootless) {
-      user_ = UnprivilegedUser();
-      if (!user_) GTEST_SKIP() << "no unprivileged test user (scripts/test-user.sh)";
-      dir_.ChownTo(*user_);
-    }
-    std::filesystem::create_directories(Out());
-    if (user_) dir_.ChownTo(*user_);
-  }
-
-  void TearDown() override {
-    // Whatever a failed test left running.
-    for (const auto& id : {"c1", "c2", "a", "b"}) Cli({"delete", "--force", id});
-  }
-
-  std::string Root() const { return dir_.path() + "/state"; }
-  std::string Out() const { return dir_.path() + "/out"; }
-  std::string Bundle() const { return dir_.path() + "/bundle"; }
-
-  void WriteBundle(const std::string& script) {
-    std::filesystem::create_directories(Bundle());
-    std::ofstream(Bundle() + "/config.json") << R"({
-  "ociVersion": "1.0.2",
-  "process": {"args": ["/bin/sh", "-c", )" << Quote(script) << R"(],
-    "env": ["PATH=/bin"], "cwd": "/", "noNewPrivileges": true},
-  "root": {"path": )" << Quote(rootfs_dir_->path() + "/rootfs") << R"(, "readonly": true},
-  "hostname": "sandbox",
-  "annotations": {"org.example.purpose": "lifecycle test"},
-  "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
-    {"destination": "/out", "type": "bind", "source": )" << Quote(Out()) << R"(,
-     "options": ["rbind", "rw"]}],
-  "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"},
-      {"type": "uts"}, {"type": "mount"}, {"type": "user"}]}
-})";
-    if (user_) dir_.ChownTo(*user_);
-  }
-
-  std::vector<std::string> Argv(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {BinaryPath("snaprun-sandbox"), "--root", Root()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return user_ ? AsUser(*user_, argv) : argv;
-  }
-
-  CommandResult Cli(const std::vector<std::string>& args) { return RunCommand(Argv(args)); }
-
-  // create leaves the container holding its caller's stdio, so the capture pipes
-  // would stay open: its output goes to a file instead.
-  CommandResult Create(const std::string& id) {
-    std::string log = dir_.path() + "/create.log";
-    std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$@\" </dev/null >\"$0\" 2>&1", log};
-    for (auto& a : Argv({"create", "--bundle", Bundle(), id})) argv.push_back(a);
-    CommandResult result = RunCommand(argv);
-    std::ifstream in(log);
-    std::stringstream s;
-    s << in.rdbuf();
-    result.err = s.str();
-    return result;
-  }
-
-  Poco::JSON::Object::Ptr State(const std::string& id) {
-    auto result = Cli({"state", id});
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    if (result.exit_code != 0) return new Poco::JSON::Object;
-    return Poco::JSON::Parser().parse(result.out).extract<Poco::JSON::Object::Ptr>();
-  }
-
-  std::string Status(const std::string& id) { return State(id)->optValue<std::string>("status", ""); }
-
-  // Polls (bounded) until ID reaches STATUS; returns the last status seen.
-  std::string AwaitStatus(const std::string& id, const std::string& status) {
-    std::string seen;
-    for (int i = 0; i < 500 && (seen = Status(id)) != status; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return seen;
-  }
-
-  bool AwaitFile(const std::string& path) {
-    for (int i = 0; i < 500 && !std::filesystem::exists(path); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return std::filesystem::exists(path);
-  }
-
-  static TempDir* rootfs_dir_;
-  TempDir dir_;
-  std::optional<TestUser> user_;
-};
-
-TempDir* Lifecycle::rootfs_dir_ = nullptr;
+using Lifecycle = OciBundleTest;
 
 constexpr char kLongRunning[] = "echo started > /out/started; exec sleep 1000";
 
@@ -292,10 +176,7 @@ TEST_P(Lifecycle, RuncDriverFlagsAreAccepted) {
   EXPECT_NE(version.out.find("snaprun-sandbox version "), std::string::npos) << version.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, Lifecycle, ::testing::Values(Mode::kRootless, Mode::kRoot),
-                         [](const auto& param_info) {
-                           return param_info.param == Mode::kRootless ? "Rootless" : "Root";
-                         });
+SNAPRUN_INSTANTIATE_MODES(Lifecycle);
 
 }  // namespace
 }  // namespace snaprun::testing

@@ -14,12 +14,10 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/process.h"
+#include "tests/support/oci_bundle_test.h"
 
 namespace snaprun::testing {
 namespace {
-
-enum class Mode { kRootless, kRoot };
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -28,17 +26,8 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-struct Bundle {
-  Bundle(std::string s, std::string m = "", std::string l = "", std::string r = "")
+struct RunBundle {
+  RunBundle(std::string s, std::string m = "", std::string l = "", std::string r = "")
       : script(std::move(s)), mounts(std::move(m)), rlimits(std::move(l)), rootfs(std::move(r)) {}
   std::string script;
   std::string mounts;    // extra JSON mount objects, comma-first
@@ -49,44 +38,19 @@ struct Bundle {
   std::string linux_keys;       // extra linux keys, comma-first
 };
 
-class SandboxRun : public ::testing::TestWithParam<Mode> {
+// The config is written here rather than from DefaultConfig: these tests vary its parts
+// (mounts, rlimits, namespaces) as text.
+class SandboxRun : public OciBundleTest {
  protected:
-  static void SetUpTestSuite() {
-    rootfs_dir_ = new TempDir();
-    auto built = RunCommand({SourcePath("images/scripts/build-busybox-rootfs.sh"),
-                             rootfs_dir_->path() + "/rootfs"});
-    ASSERT_EQ(built.exit_code, 0) << built.err;
-  }
-  static void TearDownTestSuite() {
-    delete rootfs_dir_;
-    rootfs_dir_ = nullptr;
-  }
-
-  void SetUp() override {
-    if (GetParam() == Mode::kRoot && geteuid() != 0) GTEST_SKIP() << "root mode needs root";
-    if (GetParam() == Mode::kRootless) {
-      user_ = UnprivilegedUser();
-      if (!user_) GTEST_SKIP() << "no unprivileged test user (scripts/test-user.sh)";
-      bundle_.ChownTo(*user_);
-    }
-  }
-
-  static std::string SharedRootfs() { return rootfs_dir_->path() + "/rootfs"; }
-
- public:
-  static std::string SharedRootfsPath() { return SharedRootfs(); }
-
- protected:
-
-  void WriteConfig(const Bundle& b) {
-    std::string rootfs = b.rootfs.empty() ? SharedRootfs() : b.rootfs;
-    std::ofstream(bundle_.path() + "/config.json") << R"({
+  void WriteRunConfig(const RunBundle& b) {
+    std::string rootfs = b.rootfs.empty() ? RootfsPath() : b.rootfs;
+    std::ofstream(Bundle() + "/config.json") << R"({
   "ociVersion": "1.0.2",
-  "process": {"args": ["/bin/sh", "-c", )" << Quote(b.script) << R"(],
+  "process": {"args": ["/bin/sh", "-c", )" << JsonQuote(b.script) << R"(],
     "env": ["PATH=/bin"], "cwd": "/", "noNewPrivileges": true,
     "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024})" << b.rlimits << R"(])"
                                            << b.process_keys << R"(},
-  "root": {"path": )" << Quote(rootfs) << R"(, "readonly": true},
+  "root": {"path": )" << JsonQuote(rootfs) << R"(, "readonly": true},
   "hostname": "sandbox",
   "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
     {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["size=1048576"]})"
@@ -99,25 +63,19 @@ class SandboxRun : public ::testing::TestWithParam<Mode> {
 })";
   }
 
-  CommandResult Run(const Bundle& b, std::vector<std::string> extra = {}) {
-    WriteConfig(b);
+  CommandResult Run(const RunBundle& b, std::vector<std::string> extra = {}) {
+    WriteRunConfig(b);
     std::vector<std::string> argv = {BinaryPath("snaprun-sandbox"), "run", "--bundle",
-                                     bundle_.path(), "--result", ResultPath()};
+                                     Bundle(), "--result", ResultPath()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     argv.push_back("test");
     if (user_) argv = AsUser(*user_, argv);
     return RunCommand(argv);
   }
 
-  std::string ResultPath() const { return bundle_.path() + "/result.json"; }
+  std::string ResultPath() const { return Bundle() + "/result.json"; }
   std::string Result() const { return ReadFile(ResultPath()); }
-
-  static TempDir* rootfs_dir_;
-  TempDir bundle_;
-  std::optional<TestUser> user_;
 };
-
-TempDir* SandboxRun::rootfs_dir_ = nullptr;
 
 TEST_P(SandboxRun, ExitCodeIsReportedExactly) {
   auto r = Run({"exit 3"});
@@ -224,7 +182,7 @@ TEST_P(SandboxRun, MountsDoNotPropagateToHost) {
 // A copy of the rootfs the test may make hostile; owned by the test user when rootless.
 std::string HostileRootfs(const TempDir& dir) {
   std::string root = dir.path() + "/rootfs";
-  EXPECT_EQ(RunCommand({"cp", "-a", SandboxRun::SharedRootfsPath(), root}).exit_code, 0);
+  EXPECT_EQ(RunCommand({"cp", "-a", OciBundleTest::RootfsPath(), root}).exit_code, 0);
   return root;
 }
 
@@ -235,7 +193,7 @@ TEST_P(SandboxRun, SymlinkedMountTargetNeverReachesTheHost) {
   std::filesystem::remove_all(root + "/data");
   std::filesystem::create_symlink(host_target.path(), root + "/data");
   if (user_) copy.ChownTo(*user_);
-  auto r = Run(Bundle("touch /data/sub/x", R"(, {"destination": "/data/sub", "type": "tmpfs",
+  auto r = Run(RunBundle("touch /data/sub/x", R"(, {"destination": "/data/sub", "type": "tmpfs",
            "source": "tmpfs"})", "", root));
   // Resolved inside the root the link leads nowhere, so setup is refused.
   EXPECT_EQ(r.exit_code, 125) << r.err;
@@ -249,7 +207,7 @@ TEST_P(SandboxRun, SymlinkedDevIsRefused) {
   std::filesystem::remove_all(root + "/dev");
   std::filesystem::create_symlink("/dev", root + "/dev");
   if (user_) copy.ChownTo(*user_);
-  auto r = Run(Bundle("true", "", "", root));
+  auto r = Run(RunBundle("true", "", "", root));
   EXPECT_EQ(r.exit_code, 125) << r.err;
   EXPECT_NE(r.err.find("dev"), std::string::npos) << r.err;
   EXPECT_TRUE(std::filesystem::exists("/dev/null"));
@@ -258,8 +216,8 @@ TEST_P(SandboxRun, SymlinkedDevIsRefused) {
 }
 
 TEST_P(SandboxRun, SupervisorForwardsTermToTheCommand) {
-  WriteConfig(Bundle("trap 'echo got-term; exit 9' TERM; sleep 30 & wait"));
-  std::string cli = BinaryPath("snaprun-sandbox") + " run --bundle " + bundle_.path() + " t";
+  WriteRunConfig(RunBundle("trap 'echo got-term; exit 9' TERM; sleep 30 & wait"));
+  std::string cli = BinaryPath("snaprun-sandbox") + " run --bundle " + Bundle() + " t";
   std::vector<std::string> argv = {"sh", "-c", cli + " & p=$!; sleep 0.5; kill -TERM $p; wait $p; echo rc=$?"};
   if (user_) argv = AsUser(*user_, argv);
   auto r = RunCommand(argv);
@@ -271,8 +229,8 @@ TEST_P(SandboxRun, SandboxDiesWithItsSupervisor) {
   // A duration no other test uses at the same time (ctest runs the Root and Rootless
   // variants side by side), so the count below sees only this test's sleeper.
   std::string marker = "sleep " + std::to_string(100000 + getpid());
-  WriteConfig(Bundle("exec " + marker + " >/dev/null 2>&1"));
-  std::string cli = BinaryPath("snaprun-sandbox") + " run --bundle " + bundle_.path() + " t";
+  WriteRunConfig(RunBundle("exec " + marker + " >/dev/null 2>&1"));
+  std::string cli = BinaryPath("snaprun-sandbox") + " run --bundle " + Bundle() + " t";
   std::vector<std::string> argv = {
       "sh", "-c",
       "count() { ps -eo args | grep -c '^" + marker + "$'; }; "
@@ -293,7 +251,7 @@ int64_t UptimeSeconds(const std::string& proc_uptime) {
 }
 
 TEST_P(SandboxRun, TimeNamespaceOffsetsMonotonicAndBoottimeClocks) {
-  Bundle b("cat /proc/uptime");
+  RunBundle b("cat /proc/uptime");
   b.namespaces = R"(, {"type": "time"})";
   b.linux_keys = R"(, "timeOffsets": {"monotonic": {"secs": 31622400},
       "boottime": {"secs": 31622400, "nanosecs": 0}})";
@@ -307,13 +265,13 @@ TEST_P(SandboxRun, TimeNamespaceOffsetsMonotonicAndBoottimeClocks) {
 }
 
 TEST_P(SandboxRun, WithoutATimeNamespaceTheClocksAreTheHosts) {
-  auto r = Run(Bundle("cat /proc/uptime"));
+  auto r = Run(RunBundle("cat /proc/uptime"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_LT(UptimeSeconds(r.out), kClockOffset) << r.out;
 }
 
 TEST_P(SandboxRun, TimeOffsetsWithoutATimeNamespaceAreRefused) {
-  Bundle b("true");
+  RunBundle b("true");
   b.linux_keys = R"(, "timeOffsets": {"boottime": {"secs": 5}})";
   auto r = Run(b);
   EXPECT_NE(r.exit_code, 0);
@@ -322,7 +280,7 @@ TEST_P(SandboxRun, TimeOffsetsWithoutATimeNamespaceAreRefused) {
 }
 
 TEST_P(SandboxRun, CpuAffinityIsWhatTheCommandSees) {
-  Bundle b("grep Cpus_allowed_list /proc/self/status");
+  RunBundle b("grep Cpus_allowed_list /proc/self/status");
   b.process_keys = R"(, "execCPUAffinity": {"final": "0"})";
   auto r = Run(b);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -330,7 +288,7 @@ TEST_P(SandboxRun, CpuAffinityIsWhatTheCommandSees) {
 }
 
 TEST_P(SandboxRun, CpuAffinityOutsideTheCallersCpusFailsAtStart) {
-  Bundle b("echo ran");
+  RunBundle b("echo ran");
   b.process_keys = R"(, "execCPUAffinity": {"final": "1000"})";
   auto r = Run(b);
   EXPECT_NE(r.exit_code, 0);
@@ -342,7 +300,7 @@ TEST_P(SandboxRun, OverlayWritesStayInTheSandbox) {
   TempDir lower;
   std::ofstream(lower.path() + "/file") << "original\n";
   if (user_) lower.ChownTo(*user_);
-  auto r = Run(Bundle("echo changed > /workspace/file && echo new > /workspace/added && "
+  auto r = Run(RunBundle("echo changed > /workspace/file && echo new > /workspace/added && "
                       "cat /workspace/file",
                       R"(, {"destination": "/workspace", "type": "overlay", "source": "overlay",
                          "options": ["lowerdir=)" + lower.path() + R"(", "size=1048576"]})"));
@@ -372,22 +330,22 @@ TEST_P(SandboxRun, MemoryBombStopsAtAddressSpaceLimit) {
 }
 
 TEST_P(SandboxRun, OutputGoesToNamedFiles) {
-  std::string out = bundle_.path() + "/out.txt", err = bundle_.path() + "/err.txt";
-  auto r = Run(Bundle("echo to-out; echo to-err >&2"), {"--stdout", out, "--stderr", err});
+  std::string out = Bundle() + "/out.txt", err = Bundle() + "/err.txt";
+  auto r = Run(RunBundle("echo to-out; echo to-err >&2"), {"--stdout", out, "--stderr", err});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ReadFile(out), "to-out\n");
   EXPECT_EQ(ReadFile(err), "to-err\n");
 }
 
 TEST_P(SandboxRun, SetupFailureIsWrittenToTheResultFile) {
-  auto r = Run(Bundle("true", R"(, {"destination": "/data", "type": "bind", "source": "/nonexistent/src"})"));
+  auto r = Run(RunBundle("true", R"(, {"destination": "/data", "type": "bind", "source": "/nonexistent/src"})"));
   EXPECT_EQ(r.exit_code, 125);
   EXPECT_NE(Result().find("\"error\""), std::string::npos) << Result();
   EXPECT_NE(Result().find("No such file or directory"), std::string::npos) << Result();
 }
 
 TEST_P(SandboxRun, ResultListsTheIsolationStepsThatRan) {
-  auto r = Run(Bundle("true"));
+  auto r = Run(RunBundle("true"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* step : {"pivot_root", "read-only root", "masked paths", "loopback", "proc",
                            "no_new_privs", "capabilities"}) {
@@ -396,15 +354,12 @@ TEST_P(SandboxRun, ResultListsTheIsolationStepsThatRan) {
 }
 
 TEST_P(SandboxRun, MaskedAndReadonlyKernelPathsHoldInside) {
-  auto r = Run(Bundle("wc -c < /proc/interrupts; echo x > /proc/sys/kernel/hostname || echo ro-ok; "
+  auto r = Run(RunBundle("wc -c < /proc/interrupts; echo x > /proc/sys/kernel/hostname || echo ro-ok; "
                       "hostname"));
   EXPECT_EQ(r.out, "0\nro-ok\nsandbox\n") << r.err;
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, SandboxRun, ::testing::Values(Mode::kRootless, Mode::kRoot),
-                         [](const auto& param_info) {
-                           return param_info.param == Mode::kRootless ? "Rootless" : "Root";
-                         });
+SNAPRUN_INSTANTIATE_MODES(SandboxRun);
 
 }  // namespace
 }  // namespace snaprun::testing
