@@ -152,6 +152,10 @@ Result<void> RunHook(HookKind kind, size_t index, const Hook& hook, const std::s
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    // Our ends go now, not at exec: a pid-namespace hook's intermediate never execs,
+    // and the hook would never see EOF on its stdin.
+    close(in_parent.get());
+    close(err_parent.get());
     if (dup2(in_child.get(), 0) < 0 || dup2(err_child.get(), 2) < 0) _exit(126);
     ExecHook(hook, strings, join);
   }
