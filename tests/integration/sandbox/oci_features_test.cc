@@ -1,0 +1,161 @@
+// OCI config features and runc flags through snaprun-sandbox's CLI, rootless and as
+// root: linux.sysctl (namespaced keys set inside, others refused by name),
+// --preserve-fds and LISTEN_FDS socket activation (exactly those fds pass), --no-pivot
+// (a chroot that still cannot reach the host) and the session keyring.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/oci_bundle_test.h"
+
+namespace snaprun::testing {
+namespace {
+
+using OciFeatures = OciBundleTest;
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Lists which of fds 3-9 the container's shell holds (stat only: opens none itself).
+constexpr char kListFds[] =
+    "for i in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$i ] && echo $i; done > /out/fds; ";
+
+class OciFeaturesTest : public OciFeatures {
+ protected:
+  void WriteSysctl(const std::string& script,
+                   const std::vector<std::pair<std::string, std::string>>& sysctls) {
+    auto config = DefaultConfig(script);
+    Poco::JSON::Object::Ptr sysctl = new Poco::JSON::Object;
+    for (const auto& [key, value] : sysctls) sysctl->set(key, value);
+    config->getObject("linux")->set("sysctl", sysctl);
+    WriteConfig(config);
+  }
+
+  // SETUP (shell) runs as the mode's user right before it execs snaprun-sandbox run
+  // with FLAGS; "$F" names a readable file for it to open.
+  CommandResult RunAfter(const std::string& setup, const std::vector<std::string>& flags) {
+    std::ofstream(Out() + "/passed") << "passed-through\n";
+    Chown();
+    std::vector<std::string> argv = {"/bin/sh", "-c", "F=\"$0\"; " + setup + " exec \"$@\"",
+                                     Out() + "/passed", BinaryPath("snaprun-sandbox"),
+                                     "--root", Root(), "run", "--bundle", Bundle()};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    argv.push_back("r1");
+    return RunCommand(user_ ? AsUser(*user_, argv) : argv);
+  }
+};
+
+TEST_P(OciFeaturesTest, NamespacedSysctlsAreSetInside) {
+  WriteSysctl("cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax > /out/v",
+              {{"net.ipv4.ip_forward", "1"}, {"kernel.shmmax", "12345678"}});
+  auto ran = Cli({"run", "--bundle", Bundle(), "r1"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ReadText(Out() + "/v"), "1\n12345678\n");
+}
+
+TEST_P(OciFeaturesTest, SysctlOutsideTheNamespacesIsRefusedByName) {
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"kernel.panic", "not namespaced"},
+      {"net/../../kernel/panic", "not a sysctl name"},
+      {"net.ipv4..ip_forward", "not a sysctl name"},
+      {"fs.mqueue/../../kernel.panic", "not a sysctl name"}};
+  for (const auto& [key, why] : refused) {
+    WriteSysctl("echo ran > /out/ran", {{key, "1"}});
+    auto ran = Cli({"run", "--bundle", Bundle(), "r1"});
+    EXPECT_NE(ran.exit_code, 0) << key;
+    EXPECT_NE(ran.err.find("linux.sysctl." + key), std::string::npos) << ran.err;
+    EXPECT_NE(ran.err.find(why), std::string::npos) << ran.err;
+    EXPECT_FALSE(std::filesystem::exists(Out() + "/ran")) << key;
+  }
+}
+
+TEST_P(OciFeaturesTest, NetSysctlNeedsANetworkNamespace) {
+  auto config = DefaultConfig("true");
+  config->getObject("linux")->set(
+      "namespaces", Poco::JSON::Parser().parse(R"([{"type": "pid"}, {"type": "ipc"},
+          {"type": "uts"}, {"type": "mount"}, {"type": "user"}])"));
+  Poco::JSON::Object::Ptr sysctl = new Poco::JSON::Object;
+  sysctl->set("net.ipv4.ip_forward", "1");
+  config->getObject("linux")->set("sysctl", sysctl);
+  WriteConfig(config);
+  auto ran = Cli({"run", "--bundle", Bundle(), "r1"});
+  EXPECT_NE(ran.exit_code, 0);
+  EXPECT_NE(ran.err.find("needs a network namespace"), std::string::npos) << ran.err;
+}
+
+TEST_P(OciFeaturesTest, PreserveFdsPassesExactlyThoseFds) {
+  WriteBundle(std::string(kListFds) + "cat <&3 > /out/fd3");
+  auto ran = RunAfter("exec 3<\"$F\" 4<\"$F\" 5<\"$F\";", {"--preserve-fds", "1"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ReadText(Out() + "/fds"), "3\n");
+  EXPECT_EQ(ReadText(Out() + "/fd3"), "passed-through\n");
+}
+
+TEST_P(OciFeaturesTest, WithoutPreserveFdsNoFdPasses) {
+  WriteBundle(std::string(kListFds) + "true");
+  auto ran = RunAfter("exec 3<\"$F\" 4<\"$F\";", {});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ReadText(Out() + "/fds"), "");
+}
+
+TEST_P(OciFeaturesTest, PreservingAClosedFdIsRefused) {
+  WriteBundle("echo ran > /out/ran");
+  auto ran = RunAfter("", {"--preserve-fds", "1"});
+  EXPECT_NE(ran.exit_code, 0);
+  EXPECT_NE(ran.err.find("--preserve-fds: fd 3 is not open"), std::string::npos) << ran.err;
+  EXPECT_FALSE(std::filesystem::exists(Out() + "/ran"));
+}
+
+TEST_P(OciFeaturesTest, ListenFdsPassThroughWithTheirEnv) {
+  WriteBundle(std::string(kListFds) + "echo \"$LISTEN_FDS $LISTEN_PID\" > /out/env");
+  auto ran = RunAfter("exec 3<\"$F\" 4<\"$F\" 5<\"$F\" 6<\"$F\"; LISTEN_PID=$$ LISTEN_FDS=2",
+                      {"--preserve-fds", "1"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ReadText(Out() + "/fds"), "3\n4\n5\n") << "two listen fds, then one preserved";
+  EXPECT_EQ(ReadText(Out() + "/env"), "2 1\n");
+}
+
+TEST_P(OciFeaturesTest, ListenFdsOfAnotherProcessAreIgnored) {
+  WriteBundle(std::string(kListFds) + "echo \"${LISTEN_FDS:-unset}\" > /out/env");
+  auto ran = RunAfter("exec 3<\"$F\"; LISTEN_PID=1 LISTEN_FDS=1", {});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ReadText(Out() + "/fds"), "");
+  EXPECT_EQ(ReadText(Out() + "/env"), "unset\n");
+}
+
+TEST_P(OciFeaturesTest, NoPivotRootIsAChrootThatCannotReachTheHost) {
+  // Out() exists on the host; inside, neither climbing nor /proc/PID/root may find it
+  // (init is not dumpable: the command reads its own root, the same chroot).
+  WriteBundle("cd / && cd .. && cd .. && ls > /out/ls; ls /proc/$$/root/ > /out/ls1; "
+              "readlink /proc/$$/root > /out/root1; "
+              "if [ -e " + Out() + " ] || [ -e /proc/$$/root" + Out() + " ]; then "
+              "echo reachable > /out/leak; fi");
+  auto ran = Cli({"run", "--no-pivot", "--bundle", Bundle(), "r1"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  std::set<std::string> rootfs;
+  for (const auto& e : std::filesystem::directory_iterator(RootfsPath())) {
+    rootfs.insert(e.path().filename());
+  }
+  std::set<std::string> seen;
+  std::istringstream ls(ReadText(Out() + "/ls"));
+  for (std::string name; std::getline(ls, name);) seen.insert(name);
+  EXPECT_EQ(seen, rootfs) << "cd .. from / left the root";
+  EXPECT_EQ(ReadText(Out() + "/ls1"), ReadText(Out() + "/ls"));
+  EXPECT_EQ(ReadText(Out() + "/root1"), "/\n");
+  EXPECT_FALSE(std::filesystem::exists(Out() + "/leak"));
+}
+
+SNAPRUN_INSTANTIATE_MODES(OciFeaturesTest);
+
+}  // namespace
+}  // namespace snaprun::testing
