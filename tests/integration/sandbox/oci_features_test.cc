@@ -155,6 +155,36 @@ TEST_P(OciFeaturesTest, NoPivotRootIsAChrootThatCannotReachTheHost) {
   EXPECT_FALSE(std::filesystem::exists(Out() + "/leak"));
 }
 
+// The caller's session keyring (named, readable only by its possessors) is the
+// container's only with --no-new-keyring; by default init joins a fresh "_ses" one.
+TEST_P(OciFeaturesTest, SessionKeyringIsNewUnlessNoNewKeyring) {
+  if (RunCommand({"keyctl", "--version"}).exit_code != 0) {
+    GTEST_SKIP() << "keyctl (keyutils) is not installed: scripts/setup-deps.sh";
+  }
+  WriteBundle("cat /proc/keys > /out/keys");
+  for (bool keep : {false, true}) {
+    std::vector<std::string> argv = {
+        "keyctl", "session", "snaprun-keyring-test", "/bin/sh", "-c",
+        "keyctl setperm @s 0x3f000000 >/dev/null && exec \"$@\"", "sh",
+        BinaryPath("snaprun-sandbox"), "--root", Root(), "run", "--bundle", Bundle()};
+    if (keep) argv.push_back("--no-new-keyring");
+    argv.push_back("r1");
+    auto ran = RunCommand(user_ ? AsUser(*user_, argv) : argv);
+    if (ran.exit_code != 0 && ran.err.find("keyctl") != std::string::npos &&
+        ran.err.find("snaprun-sandbox") == std::string::npos) {
+      GTEST_SKIP() << "no session keyring here: " << ran.err;
+    }
+    ASSERT_EQ(ran.exit_code, 0) << ran.err;
+    std::string keys = ReadText(Out() + "/keys");
+    if (keep) {
+      EXPECT_NE(keys.find("snaprun-keyring-test"), std::string::npos) << keys;
+    } else {
+      EXPECT_EQ(keys.find("snaprun-keyring-test"), std::string::npos) << keys;
+      EXPECT_NE(keys.find(" _ses: "), std::string::npos) << keys;
+    }
+  }
+}
+
 SNAPRUN_INSTANTIATE_MODES(OciFeaturesTest);
 
 }  // namespace
