@@ -72,7 +72,7 @@ TEST(OciConfig, TmpfsSizeWithGarbageOrSignIsRefused) {
 }
 
 TEST(OciConfig, UnknownTopLevelKeyIsNamed) {
-  EXPECT_NE(ErrorOf(Spec("", R"(, "hooks": {})", "")).find("hooks: unknown"), std::string::npos);
+  EXPECT_NE(ErrorOf(Spec("", R"(, "vm": {})", "")).find("vm: unknown"), std::string::npos);
 }
 
 TEST(OciConfig, UnknownProcessKeyIsNamed) {
@@ -86,8 +86,8 @@ TEST(OciConfig, NamespacePathJoinIsRefused) {
   EXPECT_NE(ErrorOf(json).find("linux.namespaces[0].path"), std::string::npos) << ErrorOf(json);
 }
 
-TEST(OciConfig, LinuxSysctlIsRefusedWithPath) {
-  EXPECT_NE(ErrorOf(Spec("", "", R"(, "sysctl": {"net.ipv4.ip_forward": "1"})")).find("linux.sysctl"),
+TEST(OciConfig, HostWideSysctlIsRefusedWithPath) {
+  EXPECT_NE(ErrorOf(Spec("", "", R"(, "sysctl": {"kernel.panic": "1"})")).find("linux.sysctl.kernel.panic"),
             std::string::npos);
 }
 
