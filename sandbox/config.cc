@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sandbox/device_nodes.h"
 #include "sandbox/sysctl.h"
 
 namespace snaprun::sandbox {
@@ -138,6 +139,7 @@ Result<void> Config::Validate() const {
   }
   SNAPRUN_TRY(ValidateHooks(hooks));
   for (const auto& sysctl : sysctls) SNAPRUN_TRY(ValidateSysctl(sysctl, *this));
+  SNAPRUN_TRY(CheckDeviceRules(*this));
   return Ok();
 }
 

@@ -183,6 +183,28 @@ struct Sysctl {
   std::string value;
 };
 
+// OCI linux.devices: a node to add to the sandbox's /dev. mknod where the kernel allows
+// it (root without a user namespace); otherwise the host's node at the same path is
+// bind-mounted, and must then be the same device.
+struct DeviceNode {
+  std::string path;  // "/dev/fuse": below /dev
+  char type = 'c';   // 'c' or 'b' (and 'u' = 'c'); 'p' a FIFO
+  uint32_t major = 0;
+  uint32_t minor = 0;
+  uint32_t file_mode = 0666;
+  std::optional<uint32_t> uid;
+  std::optional<uint32_t> gid;
+};
+
+// One OCI linux.resources.devices rule (type 'a' all, 'c', 'b'; nullopt: any number).
+struct DeviceRule {
+  bool allow = false;
+  char type = 'a';
+  std::optional<int64_t> major;
+  std::optional<int64_t> minor;
+  std::string access = "rwm";
+};
+
 struct Config {
   std::string rootfs;  // host path to the root filesystem
   bool rootfs_read_only = true;
@@ -211,6 +233,8 @@ struct Config {
   std::vector<int> preserved_fds;
   Hooks hooks;
   std::vector<Sysctl> sysctls;  // written through the sandbox's /proc/sys after its mounts
+  std::vector<DeviceNode> devices;       // added to /dev after the default nodes
+  std::vector<DeviceRule> device_rules;  // checked: allow only what /dev holds
   // OCI annotations (informational; handed to hooks in the state JSON).
   std::vector<std::pair<std::string, std::string>> annotations;
   // MS_MOVE + chroot instead of pivot_root (runc --no-pivot: roots on ramfs).

@@ -46,5 +46,8 @@ Result<void> ParseCpuAffinity(OciReader& r, const Poco::Dynamic::Var& v, Config&
 Result<void> ParseHooks(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
 Result<void> ParseAnnotations(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
 Result<void> ParseSysctl(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
+// oci_devices.cc: linux.devices and linux.resources.devices (checked in device_nodes.cc).
+Result<void> ParseDevices(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
+Result<void> ParseDeviceRules(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
 
 }  // namespace snaprun::sandbox

@@ -254,6 +254,7 @@ Result<void> BuildPlan(const Config& config, const Caller& caller, ChildPlan& pl
       !config.hooks.create_container.empty() || !config.hooks.start_container.empty();
   plan.no_pivot = config.no_pivot;
   plan.new_session_keyring = config.new_session_keyring;
+  plan.devices = SNAPRUN_TRY(PlanDevices(config, config.namespaces.user));
   plan.domainname = config.domainname;
   if (config.time_offsets) plan.time_offsets = TimeOffsetsText(*config.time_offsets);
   if (!config.cpu_affinity.empty()) plan.cpu_affinity = CpuSetOf(config.cpu_affinity);

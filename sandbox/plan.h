@@ -15,6 +15,7 @@
 #include "sandbox/base/error.h"
 #include "sandbox/capabilities.h"
 #include "sandbox/config.h"
+#include "sandbox/device_nodes.h"
 #include "sandbox/seccomp.h"
 
 namespace snaprun::sandbox {
@@ -69,6 +70,7 @@ struct ChildPlan {
   bool container_hooks = false;      // stop for createContainer/startContainer hooks
   bool no_pivot = false;             // MS_MOVE + chroot instead of pivot_root
   bool new_session_keyring = true;
+  std::vector<DeviceOp> devices;     // linux.devices, added to /dev
   std::string time_offsets;                // timens_offsets text; empty: the host's clocks
   std::optional<cpu_set_t> cpu_affinity;   // unset: the caller's
 

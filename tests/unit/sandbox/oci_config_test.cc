@@ -107,7 +107,7 @@ TEST(OciConfig, UnknownCapabilityIsNamed) {
   EXPECT_NE(e.find("process.capabilities.bounding"), std::string::npos) << e;
 }
 
-TEST(OciConfig, DeviceAllowRuleIsRefused) {
+TEST(OciConfig, DeviceAllowAllRuleIsRefused) {
   std::string e = ErrorOf(Spec("", "", R"(, "resources": {"devices": [{"allow": true, "access": "rwm"}]})"));
   EXPECT_NE(e.find("linux.resources.devices[0]"), std::string::npos) << e;
 }

@@ -1,9 +1,12 @@
 // OCI "hooks", "annotations" and "linux.sysctl": accepted shapes, the plan they
 // produce, and every refusal named by its JSON path.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "sandbox/device_nodes.h"
 #include "sandbox/hooks.h"
 #include "sandbox/oci_config.h"
 #include "sandbox/plan.h"
@@ -132,6 +135,90 @@ TEST(OciSysctl, KeysNeedTheirNamespace) {
 
 TEST(OciSysctl, RelativePathTurnsDotsIntoSlashes) {
   EXPECT_EQ(SysctlRelativePath("net.ipv4.conf.all.forwarding"), "net/ipv4/conf/all/forwarding");
+}
+
+}  // namespace
+}  // namespace snaprun::sandbox
+
+namespace snaprun::sandbox {
+namespace {
+
+std::string WithDevices(const std::string& devices, const std::string& rules) {
+  return Spec("", R"(, "devices": )" + devices + R"(, "resources": {"devices": )" + rules + "}");
+}
+
+TEST(OciDevices, AllowRulesForDevDevicesAreAccepted) {
+  auto r = ConfigFromOciJson(
+      WithDevices(R"([{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229,
+                       "fileMode": 438, "uid": 0, "gid": 0}])",
+                  R"([{"allow": false, "access": "rwm"},
+                      {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
+                      {"allow": true, "type": "c", "major": 136, "access": "rw"},
+                      {"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rwm"}])"),
+      "/b", "c");
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_EQ(r->devices.size(), 1u);
+  EXPECT_EQ(r->devices[0].path, "/dev/fuse");
+  EXPECT_EQ(r->devices[0].major, 10u);
+  EXPECT_EQ(r->device_rules.size(), 4u);
+}
+
+TEST(OciDevices, AllowRulesBeyondDevAreRefusedNamingTheRule) {
+  const char* refused[] = {R"([{"allow": true, "access": "rwm"}])",
+                           R"([{"allow": true, "type": "c", "major": 10, "minor": 229}])",
+                           R"([{"allow": true, "type": "b", "major": 8, "minor": 0}])",
+                           R"([{"allow": true, "type": "c", "major": 1}])"};
+  for (const char* rules : refused) {
+    std::string e = ErrorOf(WithDevices("[]", rules));
+    EXPECT_NE(e.find("linux.resources.devices[0]: allows"), std::string::npos) << e;
+    EXPECT_NE(e.find("not a device of the sandbox's /dev"), std::string::npos) << e;
+  }
+}
+
+TEST(OciDevices, BadDeviceEntriesAreRefused) {
+  EXPECT_NE(ErrorOf(WithDevices(R"([{"path": "/dev/x", "type": "c", "major": 1, "minor": 3,
+                                    "owner": 0}])", "[]"))
+                .find("linux.devices[0].owner"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(WithDevices(R"([{"path": "/dev/x", "type": "z", "major": 1, "minor": 3}])",
+                                "[]"))
+                .find("linux.devices[0].type"),
+            std::string::npos);
+  for (const char* path : {"/etc/x", "/dev/../etc/x", "/dev/", "/dev/a/.."}) {
+    auto r = ConfigFromOciJson(WithDevices(std::string(R"([{"path": ")") + path +
+                                               R"(", "type": "c", "major": 1, "minor": 3}])",
+                                           "[]"),
+                               "/b", "c");
+    ASSERT_TRUE(r) << path;
+    auto planned = PlanDevices(*r, false);
+    ASSERT_FALSE(planned) << path;
+    EXPECT_NE(planned.error().message().find("must name a node below /dev"), std::string::npos);
+  }
+}
+
+TEST(OciDevices, WithoutMknodTheHostNodeMustMatch) {
+  auto r = ConfigFromOciJson(
+      WithDevices(R"([{"path": "/dev/null", "type": "c", "major": 1, "minor": 3},
+                      {"path": "/dev/snaprun-no-such-node", "type": "c", "major": 1, "minor": 9}])",
+                  "[]"),
+      "/b", "c");
+  ASSERT_TRUE(r);
+  // /dev/null is a default node (skipped); the other is not on the host.
+  auto planned = PlanDevices(*r, true);
+  ASSERT_FALSE(planned);
+  EXPECT_NE(planned.error().message().find("linux.devices[1]"), std::string::npos)
+      << planned.error().message();
+  r = ConfigFromOciJson(
+      WithDevices(R"([{"path": "/dev/tty", "type": "b", "major": 5, "minor": 0},
+                      {"path": "/dev/net/tun", "type": "c", "major": 1, "minor": 9}])", "[]"),
+      "/b", "c");
+  ASSERT_TRUE(r);
+  if (access("/dev/net/tun", F_OK) != 0) GTEST_SKIP() << "no /dev/net/tun on this host";
+  planned = PlanDevices(*r, true);
+  ASSERT_FALSE(planned);
+  EXPECT_NE(planned.error().message().find("linux.devices[1]: the host's /dev/net/tun is not c 1:9"),
+            std::string::npos)
+      << planned.error().message();
 }
 
 }  // namespace
