@@ -2,6 +2,11 @@
 // root: linux.sysctl (namespaced keys set inside, others refused by name),
 // --preserve-fds and LISTEN_FDS socket activation (exactly those fds pass), --no-pivot
 // (a chroot that still cannot reach the host) and the session keyring.
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
@@ -183,6 +188,56 @@ TEST_P(OciFeaturesTest, SessionKeyringIsNewUnlessNoNewKeyring) {
       EXPECT_NE(keys.find(" _ses: "), std::string::npos) << keys;
     }
   }
+}
+
+// A host device requested in linux.devices appears in /dev as that device: bound from
+// the host in a user namespace (mknod is refused there), mknod'ed as root without one.
+TEST_P(OciFeaturesTest, RequestedDeviceAppearsInDev) {
+  const std::string host = access("/dev/fuse", F_OK) == 0 ? "/dev/fuse" : "/dev/net/tun";
+  struct stat st {};
+  if (stat(host.c_str(), &st) != 0) GTEST_SKIP() << "neither /dev/fuse nor /dev/net/tun here";
+  for (bool user_ns : {true, false}) {
+    if (!user_ns && GetParam() != Mode::kRoot) continue;  // rootless needs its user namespace
+    auto config = DefaultConfig("stat -c '%F %t:%T %a' " + host + " > /out/dev");
+    auto linux_section = config->getObject("linux");
+    Poco::JSON::Object::Ptr device = new Poco::JSON::Object;
+    device->set("path", host);
+    device->set("type", "c");
+    device->set("major", static_cast<int>(major(st.st_rdev)));
+    device->set("minor", static_cast<int>(minor(st.st_rdev)));
+    device->set("fileMode", 0640);
+    Poco::JSON::Array::Ptr devices = new Poco::JSON::Array;
+    devices->add(device);
+    linux_section->set("devices", devices);
+    if (!user_ns) {
+      linux_section->set("namespaces", Poco::JSON::Parser().parse(R"([{"type": "pid"},
+          {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}])"));
+    }
+    WriteConfig(config);
+    std::filesystem::remove(Out() + "/dev");
+    auto ran = Cli({"run", "--bundle", Bundle(), "r1"});
+    ASSERT_EQ(ran.exit_code, 0) << ran.err;
+    char node[64];
+    snprintf(node, sizeof node, "character special file %x:%x", major(st.st_rdev),
+             minor(st.st_rdev));
+    // mknod'ed, the node has the configured mode; bound, it keeps the host's.
+    std::string mode = user_ns ? "" : " 640";
+    std::string seen = ReadText(Out() + "/dev");
+    EXPECT_EQ(user_ns ? seen.substr(0, seen.rfind(' ')) : seen, node + mode + (user_ns ? "" : "\n"));
+  }
+}
+
+TEST_P(OciFeaturesTest, AllowRuleBeyondDevIsRefused) {
+  auto config = DefaultConfig("echo ran > /out/ran");
+  Poco::JSON::Object::Ptr resources = new Poco::JSON::Object;
+  resources->set("devices", Poco::JSON::Parser().parse(R"([{"allow": false, "access": "rwm"},
+      {"allow": true, "type": "b", "major": 8, "minor": 0, "access": "rwm"}])"));
+  config->getObject("linux")->set("resources", resources);
+  WriteConfig(config);
+  auto ran = Cli({"run", "--bundle", Bundle(), "r1"});
+  EXPECT_NE(ran.exit_code, 0);
+  EXPECT_NE(ran.err.find("linux.resources.devices[1]: allows b 8:0"), std::string::npos) << ran.err;
+  EXPECT_FALSE(std::filesystem::exists(Out() + "/ran"));
 }
 
 SNAPRUN_INSTANTIATE_MODES(OciFeaturesTest);
