@@ -224,7 +224,9 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   // proc and dev before the configured mounts, which may add below them.
   if (plan.mount_proc) SNAPRUN_CHILD_STEP(Step::kProc, MountProc(root_fd));
   SNAPRUN_CHILD_STEP(Step::kDev, SetupDev(root_fd));
-  if (!plan.devices.empty()) SNAPRUN_CHILD_STEP(Step::kDev, CreateDeviceNodes(plan.devices, root_fd));
+  if (!plan.devices.empty()) {
+    SNAPRUN_CHILD_STEP(Step::kDev, CreateDeviceNodes(plan.devices, root_fd));
+  }
   Check(report_fd, AssembleRoot(plan, root_fd, &done, &fallbacks));
   if ((fallbacks & kFallbackOverlayCopy) != 0) done |= StepBit(Step::kOverlayFallback);
   // OCI createContainer: after the mounts, before the pivot.

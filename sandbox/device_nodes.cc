@@ -48,10 +48,11 @@ std::string RuleText(const DeviceRule& r) {
 
 Result<std::optional<DeviceOp>> PlanDevice(const DeviceNode& d, size_t index, bool mknod_refused) {
   const std::string at = "linux.devices[" + std::to_string(index) + "]";
-  if (d.path.rfind("/dev/", 0) != 0 || d.path.size() <= 5 || d.path.find("/../") != std::string::npos ||
-      d.path.find("//") != std::string::npos || d.path.back() == '/' ||
-      d.path.substr(d.path.size() - 3) == "/..") {
-    return Error(ErrorCode::kInvalidInput, at + ".path: \"" + d.path + "\" must name a node below /dev");
+  const std::string& p = d.path;
+  if (p.rfind("/dev/", 0) != 0 || p.size() <= 5 || p.find("/../") != std::string::npos ||
+      p.find("//") != std::string::npos || p.back() == '/' || p.substr(p.size() - 3) == "/..") {
+    return Error(ErrorCode::kInvalidInput,
+                 at + ".path: \"" + p + "\" must name a node below /dev");
   }
   DeviceOp op;
   op.rel = d.path.substr(5);
@@ -86,11 +87,14 @@ Result<std::optional<DeviceOp>> PlanDevice(const DeviceNode& d, size_t index, bo
 ChildError CreateNode(const DeviceOp& op, int dev_fd) {
   const char* rel = op.rel.c_str();
   if (mknodat(dev_fd, rel, op.mode, op.rdev) == 0) {
-    if ((op.uid >= 0 || op.gid >= 0) && fchownat(dev_fd, rel, op.uid, op.gid, AT_SYMLINK_NOFOLLOW) != 0) {
+    if ((op.uid >= 0 || op.gid >= 0) &&
+        fchownat(dev_fd, rel, op.uid, op.gid, AT_SYMLINK_NOFOLLOW) != 0) {
       return Fail(Step::kDev, errno, "chown /dev/", rel);
     }
     // mknod applies the umask; the configured mode is meant exactly.
-    if (fchmodat(dev_fd, rel, op.mode & 07777, 0) != 0) return Fail(Step::kDev, errno, "chmod /dev/", rel);
+    if (fchmodat(dev_fd, rel, op.mode & 07777, 0) != 0) {
+      return Fail(Step::kDev, errno, "chmod /dev/", rel);
+    }
     return Success();
   }
   if (errno != EPERM) return Fail(Step::kDev, errno, "mknod /dev/", rel);

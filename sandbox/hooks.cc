@@ -52,7 +52,8 @@ struct ExecStrings {
     for (const auto& [fd, type] : order) {
       if (fd < 0) continue;
       if (setns(fd, type) != 0) {
-        dprintf(2, "setns(%s): %s\n", type == CLONE_NEWUSER ? "user" : "namespace", strerror(errno));
+        dprintf(2, "setns(%s): %s\n", type == CLONE_NEWUSER ? "user" : "namespace",
+                strerror(errno));
         _exit(126);
       }
       new_pid = new_pid || type == CLONE_NEWPID;
@@ -71,6 +72,9 @@ struct ExecStrings {
       _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 126);
     }
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // a timeout kills the outer child; this goes too
+    // The parent lives outside the pid namespace (getppid() is 0); reparented to the
+    // container's init it was killed before PDEATHSIG was armed.
+    if (getppid() != 0) _exit(126);
   }
   // Only stdio: the namespace fds and whatever the runtime holds stay ours.
   syscall(SYS_close_range, 3U, ~0U, 0U);
@@ -130,7 +134,8 @@ Outcome Supervise(pid_t pid, int pidfd, int err_fd, const Hook& hook) {
 }
 
 std::string Describe(HookKind kind, size_t index, const Hook& hook) {
-  return std::string(HookKindName(kind)) + " hook " + std::to_string(index) + " (" + hook.path + ")";
+  return std::string(HookKindName(kind)) + " hook " + std::to_string(index) + " (" + hook.path +
+         ")";
 }
 
 Result<void> RunHook(HookKind kind, size_t index, const Hook& hook, const std::string& state,
@@ -145,7 +150,8 @@ Result<void> RunHook(HookKind kind, size_t index, const Hook& hook, const std::s
   if (pipe2(err, O_CLOEXEC) != 0) return Error::FromErrno("pipe2", "hook stderr");
   UniqueFd err_parent(err[0]), err_child(err[1]);
   int pidfd = -1;
-  pid_t pid = static_cast<pid_t>(syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, nullptr, &pidfd, nullptr, 0));
+  pid_t pid = static_cast<pid_t>(
+      syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, nullptr, &pidfd, nullptr, 0));
   if (pid < 0) return Error::FromErrno("clone", Describe(kind, index, hook));
   if (pid == 0) {
     // No forwarded-signal mask or ignored dispositions leak into the hook.

@@ -55,7 +55,8 @@ Result<void> ParseHooks(OciReader& r, const Var& v, Config& c) {
       {"poststart", &c.hooks.poststart},
       {"poststop", &c.hooks.poststop}};
   for (const auto& [name, list] : lists) {
-    if (o->has(name)) *list = SNAPRUN_TRY(ParseHookList(r, o->get(name), std::string("hooks.") + name));
+    if (!o->has(name)) continue;
+    *list = SNAPRUN_TRY(ParseHookList(r, o->get(name), std::string("hooks.") + name));
   }
   return Ok();
 }

@@ -67,7 +67,9 @@ Result<void> ValidateSysctl(const Sysctl& sysctl, const Config& config) {
       }
       break;
     case Scope::kUts:
-      if (!config.namespaces.uts) return Error(ErrorCode::kInvalidInput, at + "needs a uts namespace");
+      if (!config.namespaces.uts) {
+        return Error(ErrorCode::kInvalidInput, at + "needs a uts namespace");
+      }
       break;
   }
   // Written through the sandbox's own /proc: without a pid namespace there is none.

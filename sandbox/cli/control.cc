@@ -105,8 +105,9 @@ void RunPoststopHooks(const ContainerRecord& record) {
             config.error().ToString().c_str());
     return;
   }
+  HookContext context{record.id, record.bundle, config->annotations};
   RunHooksWarn(HookKind::kPoststop, config->hooks.poststop,
-               HookStateJson({record.id, record.bundle, config->annotations}, "stopped", record.pid));
+               HookStateJson(context, "stopped", record.pid));
 }
 
 Result<void> Delete(const GlobalOptions& global, const std::string& id, bool force) {

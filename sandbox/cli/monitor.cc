@@ -123,7 +123,8 @@ class Monitor {
 // Everything up to "created": the sandbox set up and waiting, the monitor's lock held,
 // the control socket listening, state.json written.
 Result<std::unique_ptr<Monitor>> Create(MonitorArgs& args, UniqueFd& monitor_lock) {
-  auto process = SNAPRUN_TRY(StartSandbox(args.config, StartOptions{.wait_for_start = true, .hooks = {args.record.id, args.record.bundle, {}}}));
+  StartOptions options{.wait_for_start = true, .hooks = {args.record.id, args.record.bundle, {}}};
+  auto process = SNAPRUN_TRY(StartSandbox(args.config, options));
   CloseStdio(args.config.stdio);
   SNAPRUN_TRY_CTX(AwaitSetup(*process), "setting up container " + args.record.id);
   monitor_lock = SNAPRUN_TRY(HoldMonitorLock(args.dir));

@@ -59,8 +59,8 @@ TEST(OciHooks, RefusalsNameTheirPath) {
                 .find("hooks.poststart[0].path: must be absolute"),
             std::string::npos);
   for (const char* timeout : {"0", "-1", "\"5\""}) {
-    EXPECT_NE(ErrorOf(Spec(std::string(R"(, "hooks": {"createRuntime": [{"path": "/x", "timeout": )") +
-                           timeout + "}]}", ""))
+    std::string hooks = R"(, "hooks": {"createRuntime": [{"path": "/x", "timeout": )";
+    EXPECT_NE(ErrorOf(Spec(hooks + timeout + "}]}", ""))
                   .find("hooks.createRuntime[0].timeout"),
               std::string::npos)
         << timeout;
@@ -216,8 +216,9 @@ TEST(OciDevices, WithoutMknodTheHostNodeMustMatch) {
   if (access("/dev/net/tun", F_OK) != 0) GTEST_SKIP() << "no /dev/net/tun on this host";
   planned = PlanDevices(*r, true);
   ASSERT_FALSE(planned);
-  EXPECT_NE(planned.error().message().find("linux.devices[1]: the host's /dev/net/tun is not c 1:9"),
-            std::string::npos)
+  EXPECT_NE(
+      planned.error().message().find("linux.devices[1]: the host's /dev/net/tun is not c 1:9"),
+      std::string::npos)
       << planned.error().message();
 }
 
