@@ -106,6 +106,25 @@ TEST_P(OciFeaturesTest, PreserveFdsPassesExactlyThoseFds) {
   EXPECT_EQ(ReadText(Out() + "/fd3"), "passed-through\n");
 }
 
+TEST_P(OciFeaturesTest, CreatePreservesFdsForTheStartedCommand) {
+  WriteBundle(std::string(kListFds) + "cat <&3 > /out/fd3");
+  std::ofstream(Out() + "/passed") << "passed-through\n";
+  Chown();
+  // create leaves its stdio with the container: a file, not the capture pipes.
+  std::vector<std::string> argv = {
+      "/bin/sh", "-c", "exec 3<\"$0\" 4<\"$0\" </dev/null >/dev/null 2>\"$1\"; shift; exec \"$@\"",
+      Out() + "/passed", dir_.path() + "/create.err", BinaryPath("snaprun-sandbox"), "--root",
+      Root(), "create", "--preserve-fds", "1", "--bundle", Bundle(), "c1"};
+  auto created = RunCommand(user_ ? AsUser(*user_, argv) : argv);
+  ASSERT_EQ(created.exit_code, 0) << ReadText(dir_.path() + "/create.err");
+  auto started = Cli({"start", "c1"});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  EXPECT_EQ(AwaitStatus("c1", "stopped"), "stopped");
+  EXPECT_EQ(ReadText(Out() + "/fds"), "3\n");
+  EXPECT_EQ(ReadText(Out() + "/fd3"), "passed-through\n");
+  EXPECT_EQ(Cli({"delete", "c1"}).exit_code, 0);
+}
+
 TEST_P(OciFeaturesTest, WithoutPreserveFdsNoFdPasses) {
   WriteBundle(std::string(kListFds) + "true");
   auto ran = RunAfter("exec 3<\"$F\" 4<\"$F\";", {});
