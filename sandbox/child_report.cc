@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "sandbox/base/fd_passing.h"
 #include "sandbox/base/syscall.h"
 
 namespace snaprun::sandbox {
@@ -42,6 +43,7 @@ const char* StepName(Step step) {
     case Step::kHooks: return "container hooks";
     case Step::kSysctl: return "sysctl";
     case Step::kKeyring: return "session keyring";
+    case Step::kTerminal: return "terminal";
     case Step::kCount: break;
   }
   return "unknown step";
@@ -49,6 +51,14 @@ const char* StepName(Step step) {
 
 void SendFrame(int fd, const ChildFrame& frame) {
   RetryOnEintr([&] { return send(fd, &frame, sizeof frame, MSG_NOSIGNAL); });
+}
+
+void SendFrameWithFd(int fd, const ChildFrame& frame, int passed_fd) {
+  SendWithFd(fd, &frame, sizeof frame, passed_fd);
+}
+
+ssize_t ReceiveFrame(int fd, ChildFrame* frame, UniqueFd* passed_fd, int flags) {
+  return ReceiveWithFd(fd, frame, sizeof *frame, passed_fd, flags);
 }
 
 void ReportFailure(int fd, Step step, int err, const char* detail) {

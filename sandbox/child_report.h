@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sandbox/base/error.h"
+#include "sandbox/base/unique_fd.h"
 
 namespace snaprun::sandbox {
 
@@ -46,6 +47,7 @@ enum class Step : uint8_t {
   kHooks,             // pausing for createContainer/startContainer hooks
   kSysctl,
   kKeyring,           // joining a new session keyring
+  kTerminal,          // the pty of process.terminal
   kCount,
 };
 
@@ -74,6 +76,10 @@ struct ChildFrame {
 // Child side, async-signal-safe: sends one frame. Errors are ignored on purpose —
 // the parent treats a missing frame as "no news" and still sees the exit status.
 void SendFrame(int fd, const ChildFrame& frame);
+// Child side, async-signal-safe: FRAME with PASSED_FD attached (SCM_RIGHTS).
+void SendFrameWithFd(int fd, const ChildFrame& frame, int passed_fd);
+// Parent side: one frame (its size, or -1 with errno) and the fd it carried, if any.
+ssize_t ReceiveFrame(int fd, ChildFrame* frame, UniqueFd* passed_fd, int flags = 0);
 // Child side: a kFailure frame for STEP with ERR and DETAIL (truncated).
 void ReportFailure(int fd, Step step, int err, const char* detail);
 

@@ -14,6 +14,7 @@
 #include "sandbox/child_hooks.h"
 #include "sandbox/clocks_and_cpus.h"
 #include "sandbox/device_nodes.h"
+#include "sandbox/console.h"
 #include "sandbox/devices.h"
 #include "sandbox/fds.h"
 #include "sandbox/init.h"
@@ -103,7 +104,7 @@ ChildError AssembleRoot(const ChildPlan& plan, int root_fd, uint64_t* done, uint
 }
 
 ChildError SetIds(const ChildPlan& plan) {
-  if (!plan.deny_setgroups &&
+  if (plan.set_groups &&
       setgroups(plan.additional_gids.size(), plan.additional_gids.data()) != 0) {
     return Fail(Step::kSetIds, errno, "setgroups", nullptr);
   }
@@ -166,10 +167,28 @@ ChildError EnterCwd(const ChildPlan& plan) {
   return Success();
 }
 
+ChildError AttachTerminalStep(int terminal_fd) {
+  int err = AttachTerminal(terminal_fd);
+  return err == 0 ? Success() : Fail(Step::kTerminal, err, "attach", "terminal");
+}
+
+// The pty on the container's own devpts (/dev/ptmx → pts/ptmx), its slave owned by the
+// command's user as a login terminal would be.
+ChildError OpenTerminal(const ChildPlan& plan, int* master, int* slave) {
+  if (int err = OpenPtyPair(master, slave); err != 0) {
+    return Fail(Step::kTerminal, err, "open", "/dev/ptmx");
+  }
+  if (fchown(*slave, plan.uid, plan.gid) != 0) return Fail(Step::kTerminal, errno, "chown", "pty");
+  return Success();
+}
+
 }  // namespace
 
-void RunCommandChild(const ChildPlan& plan, int report_fd) {
+void RunCommandChild(const ChildPlan& plan, int report_fd, int terminal_fd) {
   uint64_t done = 0;
+  // A session of its own with the pty as controlling terminal, before the uid change
+  // takes the right to TIOCSCTTY away.
+  if (terminal_fd >= 0) SNAPRUN_CHILD_STEP(Step::kTerminal, AttachTerminalStep(terminal_fd));
   // Ids before cwd: the directory must be reachable as the command's own user.
   SNAPRUN_CHILD_STEP(Step::kSetIds, SetIds(plan));
   // Fds closed before chdir: the cwd must not resolve through an inherited fd.
@@ -245,15 +264,24 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   if (plan.new_net_ns) SNAPRUN_CHILD_STEP(Step::kLoopback, BringUpLoopback());
   if (plan.cpu_affinity) SNAPRUN_CHILD_STEP(Step::kCpuAffinity, ApplyCpuAffinity(*plan.cpu_affinity));
   close(root_fd);
+  int master = -1;
+  int slave = -1;
+  if (plan.terminal) SNAPRUN_CHILD_STEP(Step::kTerminal, OpenTerminal(plan, &master, &slave));
   ChildFrame progress;
   progress.kind = FrameKind::kProgress;
   progress.steps_done = done;
   progress.fallbacks = fallbacks;
-  SendFrame(report_fd, progress);
+  // The master rides on the progress frame: the supervisor has it once setup is done.
+  if (master >= 0) {
+    SendFrameWithFd(report_fd, progress, master);
+    close(master);
+  } else {
+    SendFrame(report_fd, progress);
+  }
   if (plan.wait_for_start) WaitForStart(report_fd);
   // OCI startContainer: after start, before the command exists.
   if (plan.container_hooks) SNAPRUN_CHILD_STEP(Step::kHooks, PauseForStartHooks(report_fd));
-  RunInit(plan, report_fd);
+  RunInit(plan, report_fd, slave);
 }
 
 }  // namespace snaprun::sandbox

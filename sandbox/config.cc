@@ -130,7 +130,6 @@ Result<void> Config::Validate() const {
   if (!namespaces.user && (!uid_mappings.empty() || !gid_mappings.empty())) {
     return Invalid("linux.uidMappings: id mappings need a user namespace");
   }
-  if (process.terminal) return Invalid("process.terminal: a terminal is not supported yet");
   if (timeout && timeout->count() <= 0) return Invalid("timeout: must be positive");
   SNAPRUN_TRY(ValidateTimeOffsets(time_offsets));
   SNAPRUN_TRY(ValidateCpuAffinity(cpu_affinity));

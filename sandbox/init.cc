@@ -65,7 +65,7 @@ int InitExitCode(int wait_status) {
   return 255;
 }
 
-void RunInit(const ChildPlan& plan, int report_fd) {
+void RunInit(const ChildPlan& plan, int report_fd, int terminal_fd) {
   // Orphans of a sandbox without its own pid namespace still come back to us.
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   sigset_t waited = BlockSupervisedSignals();
@@ -76,8 +76,9 @@ void RunInit(const ChildPlan& plan, int report_fd) {
   }
   if (command == 0) {
     ResetSignals();
-    RunCommandChild(plan, report_fd);
+    RunCommandChild(plan, report_fd, terminal_fd);
   }
+  if (terminal_fd >= 0) close(terminal_fd);
   int status = 0;
   for (;;) {
     siginfo_t info;

@@ -11,11 +11,13 @@
 namespace snaprun::sandbox {
 
 // Forks the command (which runs RunCommandChild) and supervises it. Never returns.
-[[noreturn]] void RunInit(const ChildPlan& plan, int report_fd);
+// TERMINAL_FD (-1: none) is the pty slave the command takes as its terminal; init
+// closes its own copy once the command is forked, so the master sees the hang-up.
+[[noreturn]] void RunInit(const ChildPlan& plan, int report_fd, int terminal_fd = -1);
 
 // The forked command's half: ids, cwd, umask, rlimits, fds, capabilities,
 // no_new_privs, seccomp, exec. Never returns; a failure is one frame then _exit(127).
-[[noreturn]] void RunCommandChild(const ChildPlan& plan, int report_fd);
+[[noreturn]] void RunCommandChild(const ChildPlan& plan, int report_fd, int terminal_fd = -1);
 
 // Init's exit status for a command wait STATUS.
 int InitExitCode(int wait_status);

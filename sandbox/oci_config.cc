@@ -95,7 +95,6 @@ Result<void> ParseProcess(OciReader& r, const Object::Ptr& o, Config& c) {
                                         "rlimits", "noNewPrivileges", "execCPUAffinity"}));
   Process& p = c.process;
   if (o->has("terminal")) p.terminal = SNAPRUN_TRY(r.Bool(o->get("terminal"), "process.terminal"));
-  if (p.terminal) return r.Invalid("process.terminal", "a terminal is not supported yet");
   if (o->has("user")) {
     auto user = SNAPRUN_TRY(r.AsObject(o->get("user"), "process.user"));
     SNAPRUN_TRY(ParseUser(r, user, "process.user", p));

@@ -76,6 +76,7 @@ void PlanCommand(const Config& config, ChildPlan& plan) {
   plan.additional_gids = config.process.additional_gids;
   plan.umask = config.process.umask ? static_cast<int>(*config.process.umask) : -1;
   plan.preserved_fds = config.preserved_fds;
+  plan.terminal = config.process.terminal;
   plan.no_new_privileges = config.process.no_new_privileges;
 }
 
@@ -139,6 +140,7 @@ void PlanNamespaces(const Config& config, const Caller& caller, ChildPlan& plan)
                      (ns.pid ? CLONE_NEWPID : 0) | (ns.uts ? CLONE_NEWUTS : 0) |
                      (ns.ipc ? CLONE_NEWIPC : 0) | (ns.cgroup ? CLONE_NEWCGROUP : 0) |
                      (plan.new_net_ns ? CLONE_NEWNET : 0);
+  plan.set_groups = caller.uid == 0;
   if (!ns.user) return;
   auto uids = DefaultUidMappings(config, caller.uid);
   auto gids = DefaultGidMappings(config, caller.gid);
@@ -154,7 +156,34 @@ void PlanNamespaces(const Config& config, const Caller& caller, ChildPlan& plan)
   plan.use_newuidmap = NeedsIdMapHelper(uids, caller.uid) || NeedsIdMapHelper(gids, caller.gid);
   // setgroups stays allowed only where it can be useful and safe: root, or the
   // helpers (which decide themselves); rootless direct maps require "deny".
-  plan.deny_setgroups = !(caller.uid == 0 && !config.process.additional_gids.empty());
+  plan.set_groups = caller.uid == 0 || plan.use_newuidmap;
+  plan.deny_setgroups = !plan.set_groups;
+}
+
+// Supplementary groups are set exactly as configured or the sandbox is refused: dropped
+// groups would run the command with other access than its config says.
+Result<void> CheckAdditionalGids(const Config& config, const Caller& caller,
+                                 const ChildPlan& plan) {
+  const auto& gids = config.process.additional_gids;
+  if (gids.empty()) return Ok();
+  if (!plan.set_groups) {
+    return Error(ErrorCode::kUnsupported,
+                 "process.user.additionalGids: a rootless sandbox with a single-id gid map "
+                 "cannot set supplementary groups; give linux.gidMappings that cover them "
+                 "(written by newgidmap from /etc/subgid ranges)");
+  }
+  if (!config.namespaces.user) return Ok();
+  auto maps = DefaultGidMappings(config, caller.gid);
+  for (uint32_t gid : gids) {
+    bool mapped = false;
+    for (const auto& m : maps) mapped = mapped || (gid >= m.inside && gid - m.inside < m.count);
+    if (!mapped) {
+      return Error(ErrorCode::kInvalidInput, "process.user.additionalGids: gid " +
+                                                 std::to_string(gid) +
+                                                 " is not in linux.gidMappings");
+    }
+  }
+  return Ok();
 }
 
 // The host uid the command will run as: process.uid through the uid map.
@@ -259,6 +288,7 @@ Result<void> BuildPlan(const Config& config, const Caller& caller, ChildPlan& pl
   if (config.time_offsets) plan.time_offsets = TimeOffsetsText(*config.time_offsets);
   if (!config.cpu_affinity.empty()) plan.cpu_affinity = CpuSetOf(config.cpu_affinity);
   PlanCommand(config, plan);
+  SNAPRUN_TRY(CheckAdditionalGids(config, caller, plan));
   SNAPRUN_TRY(CheckPidsLimitEnforceable(config, caller));
   SNAPRUN_TRY(PlanLimits(config, caller, plan));
   plan.capabilities = SNAPRUN_TRY_CTX(PlanCapabilities(config.process.capabilities),

@@ -51,6 +51,10 @@ struct ChildPlan {
   std::string uid_map;  // "inside outside count\n" lines
   std::string gid_map;
   bool deny_setgroups = true;
+  // The child calls setgroups(additional_gids) — which also clears groups inherited
+  // from the caller — where the kernel lets it: root callers, and maps written by
+  // newgidmap (which allows setgroups itself).
+  bool set_groups = false;
   bool use_newuidmap = false;  // ranges beyond the caller's own id: needs the setuid helpers
   // Inside uid/gid 0 is mapped: the child switches to it after GO, so files it
   // creates during setup have a mapped owner even when the caller's id is not mapped.
@@ -86,6 +90,9 @@ struct ChildPlan {
   int umask = -1;  // -1: inherit
   std::vector<Rlimit> rlimits;
   std::vector<int> preserved_fds;  // become 3, 4, … in the command
+  // process.terminal: init opens a pty in the container, hands its master to the
+  // supervisor and makes the slave the command's controlling terminal and stdio.
+  bool terminal = false;
 
   CapabilityPlan capabilities;
   bool no_new_privileges = true;

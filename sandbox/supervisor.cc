@@ -142,8 +142,8 @@ struct Frames {
 Frames DrainFrames(int fd) {
   Frames frames;
   ChildFrame frame;
-  while (RetryOnEintr([&] { return recv(fd, &frame, sizeof frame, MSG_DONTWAIT); }) ==
-         static_cast<ssize_t>(sizeof frame)) {
+  UniqueFd passed;  // a terminal no one asked for is closed here
+  while (ReceiveFrame(fd, &frame, &passed, MSG_DONTWAIT) == static_cast<ssize_t>(sizeof frame)) {
     if (frame.kind == FrameKind::kFailure && !frames.failure) frames.failure = frame;
     if (frame.kind == FrameKind::kProgress) frames.progress = frame;
     if (frame.kind == FrameKind::kExit) frames.exit = frame;
@@ -350,6 +350,7 @@ Result<void> AwaitSetup(SandboxProcess& process) {
     }
     if (frame.kind == FrameKind::kProgress) {
       process.setup_done = frame;
+      if (!fds.empty()) process.terminal = std::move(fds.front());
       return Ok();
     }
   }

@@ -43,6 +43,7 @@ struct SandboxProcess {
   Hooks hooks;
   HookContext hook_context;
   NamespaceFds namespaces;
+  UniqueFd terminal;  // process.terminal: the pty master, once AwaitSetup has it
 
   SandboxProcess() = default;
   SandboxProcess(const SandboxProcess&) = delete;

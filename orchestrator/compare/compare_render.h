@@ -15,10 +15,29 @@
 #include <Poco/JSON/Object.h>
 
 #include <string>
+#include <string_view>
 
 #include "orchestrator/compare/compare.h"
 
 namespace snaprun::orchestrator {
+
+// ANSI colours for terminal text, git's choices (red removals, green additions, bold
+// headings). Every code is "" when colour is off, so output is the same without a tty.
+struct Palette {
+  const char* bold = "";
+  const char* red = "";
+  const char* green = "";
+  const char* cyan = "";
+  const char* reset = "";
+
+  static Palette For(bool colour);
+  // TEXT between CODE and reset; TEXT alone when CODE is "" (colour off).
+  std::string Paint(std::string_view text, const char* code) const;
+};
+
+// TEXT with control characters (but tab) shown as \xNN: run outputs and consoles are
+// hostile, and must not drive the terminal they are shown on.
+std::string Printable(std::string_view text);
 
 std::string RenderComparisonText(const TreeComparison& comparison, bool colour);
 Poco::JSON::Object::Ptr ComparisonToJson(const TreeComparison& comparison);

@@ -12,33 +12,6 @@
 namespace snaprun::orchestrator {
 namespace {
 
-struct Palette {
-  const char* bold = "";
-  const char* red = "";
-  const char* green = "";
-  const char* cyan = "";
-  const char* reset = "";
-};
-
-Palette MakePalette(bool colour) {
-  if (!colour) return {};
-  return {"\033[1m", "\033[31m", "\033[32m", "\033[36m", "\033[0m"};
-}
-
-std::string Printable(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c < 0x20 && c != '\t') || c == 0x7f) {
-      char buf[8];
-      snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 const char* TypeName(EntryType type) {
   switch (type) {
     case EntryType::kFile:
@@ -133,8 +106,32 @@ void RenderContent(const FileDifference& d, const Palette& p, std::string* out) 
 
 }  // namespace
 
+Palette Palette::For(bool colour) {
+  if (!colour) return {};
+  return {"\033[1m", "\033[31m", "\033[32m", "\033[36m", "\033[0m"};
+}
+
+std::string Palette::Paint(std::string_view text, const char* code) const {
+  if (*code == '\0') return std::string(text);
+  return std::string(code) + std::string(text) + reset;
+}
+
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      char buf[8];
+      snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string RenderComparisonText(const TreeComparison& comparison, bool colour) {
-  Palette p = MakePalette(colour);
+  Palette p = Palette::For(colour);
   std::string out;
   out +=
       comparison.Same() ? "same" : std::to_string(comparison.differences.size()) + " differences";

@@ -12,10 +12,6 @@
 namespace snaprun::orchestrator {
 namespace {
 
-std::string Paint(const std::string& text, const char* code, bool colour) {
-  return colour ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
-}
-
 std::string Ending(const ReproRun& run) {
   std::string out = RunStateName(run.state);
   if (run.state == RunState::kCompleted || run.state == RunState::kFailed) {
@@ -42,6 +38,7 @@ Poco::Dynamic::Var ParsedOrEmpty(const std::string& json) {
 }  // namespace
 
 std::string RenderReproText(const ReproReport& report, bool colour) {
+  Palette p = Palette::For(colour);
   std::ostringstream out;
   out << "repro " << report.repro_id << ": " << report.runs.size() << " runs of snapshot "
       << report.snapshot_digest << "\n";
@@ -51,12 +48,12 @@ std::string RenderReproText(const ReproReport& report, bool colour) {
   for (const ReproComparison& c : report.comparisons) {
     const ReproRun& run = report.runs[static_cast<size_t>(c.index - 1)];
     out << "\nrun " << c.index << " " << run.id << ": " << Ending(run);
-    if (!c.same_end) out << "  " << Paint("ended differently from the control", "31", colour);
+    if (!c.same_end) out << "  " << p.Paint("ended differently from the control", p.red);
     out << "\n" << RenderComparisonText(c.outputs, colour);
   }
   out << "\n"
-      << (report.Reproducible() ? Paint("reproducible", "32", colour)
-                                : Paint("NOT reproducible", "1;31", colour))
+      << (report.Reproducible() ? p.Paint("reproducible", p.green)
+                                : p.Paint(p.Paint("NOT reproducible", p.red), p.bold))
       << "\n";
   return out.str();
 }

@@ -159,21 +159,17 @@ Result<std::optional<TreeComparison>> DiffOutputs(const RunRecord& a, const RunR
   return std::optional<TreeComparison>(SNAPRUN_TRY(CompareTrees(ma, mb, store, options)));
 }
 
-std::string Paint(const std::string& text, const char* code, bool colour) {
-  return colour ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
-}
-
 void RenderChanges(std::ostringstream& out, const char* title,
-                   const std::vector<ValueChange>& changes, bool colour) {
-  out << Paint(title, "1", colour) << ": ";
+                   const std::vector<ValueChange>& changes, const Palette& p) {
+  out << p.Paint(title, p.bold) << ": ";
   if (changes.empty()) {
     out << "same\n";
     return;
   }
   out << changes.size() << " differ\n";
   for (const ValueChange& c : changes) {
-    out << "  " << c.field << ": " << Paint(c.a.empty() ? "(unset)" : c.a, "31", colour) << " -> "
-        << Paint(c.b.empty() ? "(unset)" : c.b, "32", colour) << "\n";
+    out << "  " << c.field << ": " << p.Paint(c.a.empty() ? "(unset)" : Printable(c.a), p.red)
+        << " -> " << p.Paint(c.b.empty() ? "(unset)" : Printable(c.b), p.green) << "\n";
   }
 }
 
@@ -221,34 +217,37 @@ Result<RunDiff> DiffRuns(const RunRecord& a, const RunRecord& b, const std::stri
 }
 
 std::string RenderRunDiffText(const RunDiff& diff, bool colour) {
+  Palette p = Palette::For(colour);
   std::ostringstream out;
   out << "--- " << diff.a_id << "\n+++ " << diff.b_id << "\n";
-  RenderChanges(out, "spec", diff.spec, colour);
-  out << Paint("snapshot", "1", colour) << ": ";
+  RenderChanges(out, "spec", diff.spec, p);
+  out << p.Paint("snapshot", p.bold) << ": ";
   if (diff.snapshot_a == diff.snapshot_b) {
     out << "same (" << diff.snapshot_a << ")\n";
   } else {
     out << diff.snapshot_a << " -> " << diff.snapshot_b << "\n";
     if (diff.snapshot) out << RenderComparisonText(*diff.snapshot, colour);
   }
-  out << Paint("image", "1", colour) << ": "
+  out << p.Paint("image", p.bold) << ": "
       << (diff.image ? diff.image->a + " -> " + diff.image->b : std::string("same")) << "\n";
-  RenderChanges(out, "environment", diff.environment, colour);
-  RenderChanges(out, "ending", diff.ending, colour);
-  out << Paint("usage", "1", colour) << " (not a difference):\n";
+  RenderChanges(out, "environment", diff.environment, p);
+  RenderChanges(out, "ending", diff.ending, p);
+  out << p.Paint("usage", p.bold) << " (not a difference):\n";
   for (const ValueChange& u : diff.usage) {
     out << "  " << u.field << ": " << (u.a.empty() ? "-" : u.a) << " / "
         << (u.b.empty() ? "-" : u.b) << "\n";
   }
-  out << Paint("outputs", "1", colour) << ":\n";
+  out << p.Paint("outputs", p.bold) << ":\n";
   if (diff.outputs) out << RenderComparisonText(*diff.outputs, colour);
-  out << Paint("console", "1", colour) << ": ";
+  out << p.Paint("console", p.bold) << ": ";
   if (!diff.console) {
     out << "same\n";
   } else {
     out << "first difference at line " << diff.console->line << "\n"
-        << "  " << Paint("- " + diff.console->a.value_or("(end of output)"), "31", colour) << "\n"
-        << "  " << Paint("+ " + diff.console->b.value_or("(end of output)"), "32", colour) << "\n";
+        << "  " << p.Paint("- " + Printable(diff.console->a.value_or("(end of output)")), p.red)
+        << "\n"
+        << "  " << p.Paint("+ " + Printable(diff.console->b.value_or("(end of output)")), p.green)
+        << "\n";
   }
   for (const std::string& note : diff.notes) out << "note: " << note << "\n";
   out << (diff.Same() ? "runs match\n" : "runs differ\n");

@@ -1,8 +1,10 @@
 // `start ID`, `kill ID [SIGNAL] [--all]`, `delete ID [--force]`: each holds the
 // container lock and talks to the container's monitor over its control socket (the
 // monitor owns the pidfd, so no signal can reach a recycled pid).
+#include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +14,7 @@
 #include <fstream>
 #include <thread>
 
+#include "sandbox/base/syscall.h"
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/container_state.h"
 #include "sandbox/hooks.h"
@@ -76,13 +79,25 @@ Result<void> Kill(const GlobalOptions& global, const std::string& id, const std:
   return AskMonitor(c.dir, (all ? "kill-all " : "kill ") + std::to_string(sig));
 }
 
-// Blocks until the monitor's lock is free, i.e. the monitor (and init) are gone.
-Result<void> AwaitMonitorExit(const std::string& dir) {
+bool LockIsFree(int fd) { return flock(fd, LOCK_SH | LOCK_NB) == 0; }
+
+// Blocks until the monitor's lock is free, i.e. the monitor (and init) are gone. The
+// wait is on a pidfd of the monitor, so it ends the moment the monitor does; the pidfd
+// is opened before the lock is found held, and a pid cannot be reused while its process
+// lives, so it cannot name a stranger. Bounded at ten seconds.
+Result<void> AwaitMonitorExit(const std::string& dir, pid_t monitor) {
   UniqueFd fd(open((dir + "/monitor.lock").c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Ok();
-  for (int i = 0; i < 1000; ++i) {
-    if (flock(fd.get(), LOCK_SH | LOCK_NB) == 0) return Ok();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  UniqueFd pidfd(monitor > 0 ? static_cast<int>(syscall(SYS_pidfd_open, monitor, 0)) : -1);
+  if (LockIsFree(fd.get())) return Ok();
+  if (pidfd) {
+    pollfd exited{pidfd.get(), POLLIN, 0};
+    RetryOnEintr([&] { return poll(&exited, 1, 10000); });
+  }
+  // What still holds the lock after the monitor (its init, for a moment) goes with it.
+  for (int i = 0; i < 10000; ++i) {
+    if (LockIsFree(fd.get())) return Ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return Error(ErrorCode::kSystem, "the container's monitor did not exit after SIGKILL");
 }
@@ -119,7 +134,7 @@ Result<void> Delete(const GlobalOptions& global, const std::string& id, bool for
   }
   if (c.status != "stopped") {
     (void)AskMonitor(c.dir, "kill " + std::to_string(SIGKILL));
-    SNAPRUN_TRY(AwaitMonitorExit(c.dir));
+    SNAPRUN_TRY(AwaitMonitorExit(c.dir, c.record.monitor_pid));
   }
   RemoveLeftoverCgroup(c.record.cgroup);
   SNAPRUN_TRY(RemoveContainerDir(StateRoot(global), id));

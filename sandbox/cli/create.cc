@@ -19,6 +19,7 @@
 #include "sandbox/cli/container_state.h"
 #include "sandbox/cli/monitor.h"
 #include "sandbox/cli/runtime_flags.h"
+#include "sandbox/cli/terminal.h"
 #include "sandbox/oci_config.h"
 
 namespace snaprun::sandbox::cli {
@@ -29,6 +30,7 @@ struct CreateOptions {
   std::string bundle = ".";
   std::string pid_file;
   RuntimeFlags flags;
+  std::string console_socket;
 };
 
 std::string Annotations(const std::string& bundle) {
@@ -94,6 +96,11 @@ Result<pid_t> Create(const GlobalOptions& global, const CreateOptions& options) 
     return std::move(applied).error();
   }
   args.config = std::move(*config);
+  if (auto checked = CheckConsoleSocket(args.config, options.console_socket, false); !checked) {
+    (void)RemoveContainerDir(root, options.id);
+    return std::move(checked).error();
+  }
+  args.console_socket = std::filesystem::absolute(options.console_socket, ec);
   int ready[2];
   if (pipe2(ready, O_CLOEXEC) != 0) return Error::FromErrno("pipe2", "monitor answer");
   pid_t monitor = fork();
@@ -128,6 +135,8 @@ void RegisterCreate(CLI::App& app, const GlobalOptions& global, int* exit_code) 
   cmd->add_option("--bundle,-b", options->bundle, "bundle directory holding config.json");
   cmd->add_option("--pid-file", options->pid_file, "write the container's init pid here");
   AddRuntimeFlags(cmd, options->flags);
+  cmd->add_option("--console-socket", options->console_socket,
+                  "unix socket that receives the pty master when process.terminal is true");
   cmd->add_option("id", options->id, "container id")->required();
   cmd->callback([&global, options, exit_code] {
     auto created = Create(global, *options);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "sandbox/base/atomic_file.h"
+#include "sandbox/console.h"
 #include "sandbox/supervisor.h"
 
 namespace snaprun::sandbox::cli {
@@ -127,6 +128,10 @@ Result<std::unique_ptr<Monitor>> Create(MonitorArgs& args, UniqueFd& monitor_loc
   auto process = SNAPRUN_TRY(StartSandbox(args.config, options));
   CloseStdio(args.config.stdio);
   SNAPRUN_TRY_CTX(AwaitSetup(*process), "setting up container " + args.record.id);
+  if (args.config.process.terminal) {
+    SNAPRUN_TRY_CTX(HandOverTerminal(args.console_socket, std::move(process->terminal)),
+                    "container " + args.record.id + "'s terminal");
+  }
   monitor_lock = SNAPRUN_TRY(HoldMonitorLock(args.dir));
   UniqueFd control = SNAPRUN_TRY(ListenControl(args.dir));
   args.record.status = "created";

@@ -18,6 +18,7 @@ struct MonitorArgs {
   Config config;           // stdio: the caller's fds, which the container inherits
   int ready_fd = -1;       // "ok PID" or "error MESSAGE", then closed
   std::string log_file;    // the monitor's own diagnostics; /dev/null when empty
+  std::string console_socket;  // process.terminal: where the pty master is sent
 };
 
 [[noreturn]] void RunMonitor(MonitorArgs args);

@@ -11,6 +11,8 @@
 
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/runtime_flags.h"
+#include "sandbox/cli/terminal.h"
+#include "sandbox/console.h"
 #include "sandbox/oci_config.h"
 #include "sandbox/supervisor.h"
 
@@ -25,6 +27,7 @@ struct RunOptions {
   std::string stdout_file;
   std::string stderr_file;
   RuntimeFlags flags;
+  std::string console_socket;
 };
 
 // Opens PATH for the command's output (created, appended); -1 with a message on failure.
@@ -38,6 +41,24 @@ void WriteResult(const std::string& path, const std::string& json) {
   if (path.empty()) return;
   std::ofstream out(path, std::ios::trunc);
   out << json << "\n";
+}
+
+// With a terminal the pty master goes to the console socket, or is relayed to our own
+// stdio, once setup is done; without one this is RunSandbox.
+Result<RunResult> RunToCompletion(const Config& config, const std::string& console_socket,
+                                  const HookContext& hooks) {
+  if (!config.process.terminal) return RunSandbox(config, hooks);
+  // With a terminal only runtime-side hooks run here (StartSandbox refuses container ones).
+  StartOptions options{.wait_for_start = false, .hooks = hooks};
+  auto process = SNAPRUN_TRY(StartSandbox(config, options));
+  SNAPRUN_TRY(AwaitSetup(*process));
+  if (!console_socket.empty()) {
+    SNAPRUN_TRY_CTX(HandOverTerminal(console_socket, std::move(process->terminal)),
+                    "the terminal");
+    return WaitSandbox(*process, config);
+  }
+  TerminalRelay relay(std::move(process->terminal));
+  return WaitSandbox(*process, config);
 }
 
 int Run(const RunOptions& options) {
@@ -63,7 +84,11 @@ int Run(const RunOptions& options) {
   HookContext hooks{options.id,
                     std::filesystem::absolute(options.bundle, ec).lexically_normal().string(), {}};
   while (hooks.bundle.size() > 1 && hooks.bundle.back() == '/') hooks.bundle.pop_back();
-  auto result = RunSandbox(*config, hooks);
+  if (auto checked = CheckConsoleSocket(*config, options.console_socket, true); !checked) {
+    fprintf(stderr, "snaprun-sandbox: %s\n", checked.error().ToString().c_str());
+    return 125;
+  }
+  auto result = RunToCompletion(*config, options.console_socket, hooks);
   if (!result) {
     fprintf(stderr, "snaprun-sandbox: %s\n", result.error().ToString().c_str());
     WriteResult(options.result_file, ErrorResultJson(result.error().ToString()));
@@ -84,6 +109,8 @@ void RegisterRun(CLI::App& app, const GlobalOptions&, int* exit_code) {
   cmd->add_option("--stdout", options->stdout_file, "append the command's stdout to this file");
   cmd->add_option("--stderr", options->stderr_file, "append the command's stderr to this file");
   AddRuntimeFlags(cmd, options->flags);
+  cmd->add_option("--console-socket", options->console_socket,
+                  "unix socket that receives the pty master when process.terminal is true");
   cmd->add_option("id", options->id, "container id")->required();
   cmd->callback([options, exit_code] { *exit_code = Run(*options); });
 }

@@ -91,8 +91,15 @@ TEST(OciConfig, HostWideSysctlIsRefusedWithPath) {
             std::string::npos);
 }
 
-TEST(OciConfig, TerminalIsRefused) {
-  EXPECT_NE(ErrorOf(Spec(R"(, "terminal": true)", "", "")).find("process.terminal"),
+TEST(OciConfig, TerminalIsKept) {
+  auto r = ConfigFromOciJson(Spec(R"(, "terminal": true)", "", ""), "/b", "config.json");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_TRUE(r->process.terminal);
+  EXPECT_TRUE(r->Validate());
+}
+
+TEST(OciConfig, TerminalMustBeABoolean) {
+  EXPECT_NE(ErrorOf(Spec(R"(, "terminal": "yes")", "", "")).find("process.terminal"),
             std::string::npos);
 }
 

@@ -72,8 +72,29 @@ TEST(BuildPlan, PrecomputesArgvEnvpAndSearchPath) {
   EXPECT_EQ(plan.search_path, "/bin:/usr/bin");
   EXPECT_EQ(plan.uid_map, "0 1000 1\n");
   EXPECT_TRUE(plan.deny_setgroups);
+  EXPECT_FALSE(plan.set_groups);
   EXPECT_FALSE(plan.use_newuidmap);
   EXPECT_TRUE(plan.clone_flags & CLONE_NEWNET);
+}
+
+TEST(BuildPlan, GroupsAreSetWhereTheKernelAllowsItAndRefusedWhereNot) {
+  ChildPlan root_plan;
+  ASSERT_TRUE(BuildPlan(MinimalConfig(), Caller{0, 0}, root_plan));
+  EXPECT_TRUE(root_plan.set_groups) << "root clears the groups it would pass on";
+  Config ranged = MinimalConfig();
+  ranged.uid_mappings = {{0, 100000, 65536}};
+  ranged.gid_mappings = {{0, 100000, 65536}};
+  ranged.process.additional_gids = {10};
+  ChildPlan helper_plan;
+  ASSERT_TRUE(BuildPlan(ranged, Caller{1000, 1000}, helper_plan));
+  EXPECT_TRUE(helper_plan.use_newuidmap);
+  EXPECT_TRUE(helper_plan.set_groups);
+  Config single = MinimalConfig();
+  single.process.additional_gids = {10};
+  ChildPlan single_plan;
+  auto refused = BuildPlan(single, Caller{1000, 1000}, single_plan);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("additionalGids"), std::string::npos);
 }
 
 TEST(BuildPlan, TargetsAreRelativeToTheNewRoot) {
