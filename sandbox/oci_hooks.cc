@@ -64,7 +64,8 @@ Result<void> ParseHooks(OciReader& r, const Var& v, Config& c) {
 Result<void> ParseAnnotations(OciReader& r, const Var& v, Config& c) {
   auto o = SNAPRUN_TRY(r.AsObject(v, "annotations"));
   for (const auto& [key, value] : *o) {
-    c.annotations.emplace_back(key, SNAPRUN_TRY(r.Str(value, "annotations." + key)));
+    std::string text = SNAPRUN_TRY(r.Str(value, "annotations." + key));
+    c.annotations.emplace_back(key, std::move(text));
   }
   return Ok();
 }
@@ -72,7 +73,9 @@ Result<void> ParseAnnotations(OciReader& r, const Var& v, Config& c) {
 Result<void> ParseSysctl(OciReader& r, const Var& v, Config& c) {
   auto o = SNAPRUN_TRY(r.AsObject(v, "linux.sysctl"));
   for (const auto& [key, value] : *o) {
-    Sysctl sysctl{key, SNAPRUN_TRY(r.Str(value, "linux.sysctl." + key))};
+    // The value first: an early return from inside a braced initializer leaks the key.
+    std::string text = SNAPRUN_TRY(r.Str(value, "linux.sysctl." + key));
+    Sysctl sysctl{key, std::move(text)};
     if (auto valid = ValidateSysctl(sysctl, c); !valid) {
       return r.Invalid("linux.sysctl." + key, valid.error().message());
     }
