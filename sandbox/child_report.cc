@@ -40,6 +40,9 @@ const char* StepName(Step step) {
     case Step::kExec: return "exec";
     case Step::kTimeNamespace: return "time namespace";
     case Step::kCpuAffinity: return "cpu affinity";
+    case Step::kHooks: return "container hooks";
+    case Step::kSysctl: return "sysctl";
+    case Step::kKeyring: return "session keyring";
     case Step::kTerminal: return "terminal";
     case Step::kJoinNamespace: return "join namespace";
     case Step::kCount: break;

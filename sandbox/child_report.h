@@ -44,6 +44,9 @@ enum class Step : uint8_t {
   kExec,
   kTimeNamespace,
   kCpuAffinity,
+  kHooks,             // pausing for createContainer/startContainer hooks
+  kSysctl,
+  kKeyring,           // joining a new session keyring
   kTerminal,          // the pty of process.terminal
   kJoinNamespace,     // exec: setns into a running sandbox's namespaces
   kCount,
@@ -52,7 +55,17 @@ enum class Step : uint8_t {
 const char* StepName(Step step);
 
 // kSpawned: exec's helper names the process it forked (ChildFrame::pid, a host pid).
-enum class FrameKind : uint8_t { kFailure = 1, kProgress = 2, kExit = 3, kSpawned = 4 };
+// kHookPoint: init waits for the supervisor to run container hooks (wait_status says
+// which point).
+enum class FrameKind : uint8_t {
+  kFailure = 1,
+  kProgress = 2,
+  kExit = 3,
+  kSpawned = 4,
+  kHookPoint = 5,
+};
+constexpr int32_t kHookPointCreate = 1;
+constexpr int32_t kHookPointStart = 2;
 
 // Bits of ChildFrame::steps_done and ChildFrame::fallbacks.
 constexpr uint64_t StepBit(Step step) { return uint64_t{1} << static_cast<int>(step); }

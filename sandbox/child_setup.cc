@@ -11,16 +11,20 @@
 
 #include "sandbox/capabilities.h"
 #include "sandbox/child_error.h"
+#include "sandbox/child_hooks.h"
 #include "sandbox/clocks_and_cpus.h"
+#include "sandbox/device_nodes.h"
 #include "sandbox/console.h"
 #include "sandbox/devices.h"
 #include "sandbox/fds.h"
 #include "sandbox/init.h"
+#include "sandbox/keyring.h"
 #include "sandbox/mounts.h"
 #include "sandbox/network.h"
 #include "sandbox/rlimits.h"
 #include "sandbox/rootfs.h"
 #include "sandbox/seccomp.h"
+#include "sandbox/sysctl.h"
 
 namespace snaprun::sandbox {
 namespace {
@@ -228,6 +232,8 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   // Before any path is resolved: no host fd may stay reachable through /proc/self/fd.
   SNAPRUN_CHILD_STEP(Step::kFds, ArrangeFds(plan, &report_fd));
   SNAPRUN_CHILD_STEP(Step::kSetIds, BecomeRootInside(plan));
+  // After becoming root inside: the keyring belongs to the container's root.
+  if (plan.new_session_keyring) SNAPRUN_CHILD_STEP(Step::kKeyring, JoinNewSessionKeyring());
   // Private before any mount, or the mounts below would propagate to the host.
   SNAPRUN_CHILD_STEP(Step::kMakeRootPrivate, MakeMountsPrivate());
   int root_fd = -1;
@@ -235,12 +241,20 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   // proc and dev before the configured mounts, which may add below them.
   if (plan.mount_proc) SNAPRUN_CHILD_STEP(Step::kProc, MountProc(root_fd));
   SNAPRUN_CHILD_STEP(Step::kDev, SetupDev(root_fd));
+  if (!plan.devices.empty()) {
+    SNAPRUN_CHILD_STEP(Step::kDev, CreateDeviceNodes(plan.devices, root_fd));
+  }
   Check(report_fd, AssembleRoot(plan, root_fd, &done, &fallbacks));
   if ((fallbacks & kFallbackOverlayCopy) != 0) done |= StepBit(Step::kOverlayFallback);
+  // OCI createContainer: after the mounts, before the pivot.
+  if (plan.container_hooks) SNAPRUN_CHILD_STEP(Step::kHooks, PauseForCreateHooks(report_fd));
   // Bind sources are host paths: every mount must be made before the pivot.
-  SNAPRUN_CHILD_STEP(Step::kPivotRoot, PivotIntoRoot(root_fd));
+  SNAPRUN_CHILD_STEP(Step::kPivotRoot,
+                     plan.no_pivot ? MoveIntoRoot(root_fd) : PivotIntoRoot(root_fd));
   // Read-only only after the pivot: earlier, creating mount points would fail.
   if (plan.rootfs_read_only) SNAPRUN_CHILD_STEP(Step::kRootReadOnly, RemountRootReadOnly());
+  // Through our own /proc, before MakePathsReadOnly turns /proc/sys read-only.
+  if (!plan.sysctl_paths.empty()) SNAPRUN_CHILD_STEP(Step::kSysctl, WriteSysctls(plan));
   // Masks and read-only kernel paths need the sandbox's own /proc, mounted above.
   SNAPRUN_CHILD_STEP(Step::kMaskPaths, MaskPaths(plan));
   SNAPRUN_CHILD_STEP(Step::kReadonlyPaths, MakePathsReadOnly(plan));
@@ -263,6 +277,8 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
     SendFrame(report_fd, progress);
   }
   if (plan.wait_for_start) WaitForStart(report_fd);
+  // OCI startContainer: after start, before the command exists.
+  if (plan.container_hooks) SNAPRUN_CHILD_STEP(Step::kHooks, PauseForStartHooks(report_fd));
   RunInit(plan, report_fd, slave);
 }
 

@@ -5,6 +5,9 @@
 #include <string_view>
 #include <vector>
 
+#include "sandbox/device_nodes.h"
+#include "sandbox/sysctl.h"
+
 namespace snaprun::sandbox {
 namespace {
 
@@ -81,6 +84,29 @@ Result<void> ValidateCpuAffinity(const std::vector<unsigned>& cpus) {
   return Ok();
 }
 
+Result<void> ValidateHookList(const std::vector<Hook>& hooks, const char* kind) {
+  for (size_t i = 0; i < hooks.size(); ++i) {
+    std::string at = std::string("hooks.") + kind + "[" + std::to_string(i) + "]";
+    if (hooks[i].path.empty() || hooks[i].path[0] != '/') {
+      return Invalid(at + ".path: must be an absolute path");
+    }
+    if (hooks[i].timeout_seconds && *hooks[i].timeout_seconds <= 0) {
+      return Invalid(at + ".timeout: must be more than zero seconds");
+    }
+  }
+  return Ok();
+}
+
+Result<void> ValidateHooks(const Hooks& h) {
+  SNAPRUN_TRY(ValidateHookList(h.prestart, "prestart"));
+  SNAPRUN_TRY(ValidateHookList(h.create_runtime, "createRuntime"));
+  SNAPRUN_TRY(ValidateHookList(h.create_container, "createContainer"));
+  SNAPRUN_TRY(ValidateHookList(h.start_container, "startContainer"));
+  SNAPRUN_TRY(ValidateHookList(h.poststart, "poststart"));
+  SNAPRUN_TRY(ValidateHookList(h.poststop, "poststop"));
+  return Ok();
+}
+
 }  // namespace
 
 Result<void> Config::Validate() const {
@@ -110,6 +136,9 @@ Result<void> Config::Validate() const {
   for (int fd : preserved_fds) {
     if (fd < 0) return Invalid("preserved fds: negative fd");
   }
+  SNAPRUN_TRY(ValidateHooks(hooks));
+  for (const auto& sysctl : sysctls) SNAPRUN_TRY(ValidateSysctl(sysctl, *this));
+  SNAPRUN_TRY(CheckDeviceRules(*this));
   return Ok();
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sandbox/base/error.h"
@@ -157,6 +158,53 @@ struct TimeOffsets {
   int64_t boottime_seconds = 0;
 };
 
+// One OCI hook: run on the host side (or joined to the container's namespaces, by
+// kind) with the container's state JSON on stdin and exactly ENV as environment.
+struct Hook {
+  std::string path;               // absolute
+  std::vector<std::string> args;  // argv, args[0] included; empty: {path}
+  std::vector<std::string> env;
+  std::optional<int> timeout_seconds;  // > 0; unset: no limit
+};
+
+// OCI "hooks", by the lifecycle point they run at (see hooks.h).
+struct Hooks {
+  std::vector<Hook> prestart;  // deprecated; runs just before create_runtime
+  std::vector<Hook> create_runtime;
+  std::vector<Hook> create_container;
+  std::vector<Hook> start_container;
+  std::vector<Hook> poststart;
+  std::vector<Hook> poststop;
+};
+
+// One OCI linux.sysctl entry, already checked to be namespaced and traversal-free.
+struct Sysctl {
+  std::string key;  // "net.ipv4.ip_forward"
+  std::string value;
+};
+
+// OCI linux.devices: a node to add to the sandbox's /dev. mknod where the kernel allows
+// it (root without a user namespace); otherwise the host's node at the same path is
+// bind-mounted, and must then be the same device.
+struct DeviceNode {
+  std::string path;  // "/dev/fuse": below /dev
+  char type = 'c';   // 'c' or 'b' (and 'u' = 'c'); 'p' a FIFO
+  uint32_t major = 0;
+  uint32_t minor = 0;
+  uint32_t file_mode = 0666;
+  std::optional<uint32_t> uid;
+  std::optional<uint32_t> gid;
+};
+
+// One OCI linux.resources.devices rule (type 'a' all, 'c', 'b'; nullopt: any number).
+struct DeviceRule {
+  bool allow = false;
+  char type = 'a';
+  std::optional<int64_t> major;
+  std::optional<int64_t> minor;
+  std::string access = "rwm";
+};
+
 struct Config {
   std::string rootfs;  // host path to the root filesystem
   bool rootfs_read_only = true;
@@ -183,6 +231,16 @@ struct Config {
   std::chrono::milliseconds kill_grace{2000};        // SIGTERM → SIGKILL
   // Extra host fds passed through as 3, 4, … (OCI --preserve-fds); all others are closed.
   std::vector<int> preserved_fds;
+  Hooks hooks;
+  std::vector<Sysctl> sysctls;  // written through the sandbox's /proc/sys after its mounts
+  std::vector<DeviceNode> devices;       // added to /dev after the default nodes
+  std::vector<DeviceRule> device_rules;  // checked: allow only what /dev holds
+  // OCI annotations (informational; handed to hooks in the state JSON).
+  std::vector<std::pair<std::string, std::string>> annotations;
+  // MS_MOVE + chroot instead of pivot_root (runc --no-pivot: roots on ramfs).
+  bool no_pivot = false;
+  // Join a fresh anonymous session keyring (runc's default; --no-new-keyring clears it).
+  bool new_session_keyring = true;
 
   Result<void> Validate() const;
 };

@@ -125,7 +125,7 @@ Result<void> ParseRoot(OciReader& r, const Object::Ptr& o, const std::string& bu
 
 Result<void> ParseTop(OciReader& r, const Object::Ptr& top, const std::string& bundle, Config& c) {
   SNAPRUN_TRY(r.OnlyKeys(top, "", {"ociVersion", "process", "root", "mounts", "hostname",
-                                   "domainname", "linux", "annotations"}));
+                                   "domainname", "linux", "annotations", "hooks"}));
   std::string version = SNAPRUN_TRY(r.Str(top->get("ociVersion"), "ociVersion"));
   if (version.rfind("1.", 0) != 0) return r.Invalid("ociVersion", "unsupported version " + version);
   auto process = SNAPRUN_TRY(r.AsObject(top->get("process"), "process"));
@@ -135,6 +135,8 @@ Result<void> ParseTop(OciReader& r, const Object::Ptr& top, const std::string& b
   c.hostname = top->has("hostname") ? SNAPRUN_TRY(r.Str(top->get("hostname"), "hostname")) : "";
   c.domainname = top->has("domainname") ? SNAPRUN_TRY(r.Str(top->get("domainname"), "domainname")) : "";
   if (top->has("mounts")) SNAPRUN_TRY(ParseMounts(r, top->get("mounts"), c));
+  if (top->has("hooks")) SNAPRUN_TRY(ParseHooks(r, top->get("hooks"), c));
+  if (top->has("annotations")) SNAPRUN_TRY(ParseAnnotations(r, top->get("annotations"), c));
   // Without "linux" nothing is isolated: refuse rather than run on the host.
   auto linux_section = SNAPRUN_TRY(r.AsObject(top->get("linux"), "linux"));
   SNAPRUN_TRY(ParseLinux(r, linux_section, c));

@@ -1,7 +1,7 @@
 // OCI runtime-spec 1.0 config.json <-> sandbox::Config. Strict: an unknown key, or a
 // known one this runtime does not implement where ignoring it would weaken isolation
 // or change what the command sees, is kInvalidInput naming its JSON path
-// ("linux.sysctl"). Informational keys (annotations) are accepted. The standard
+// ("linux.intelRdt"). Annotations are kept for the hooks' state JSON. The standard
 // /proc, /dev, /dev/pts and /dev/shm mounts are provided by the runtime itself.
 #pragma once
 

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "sandbox/device_nodes.h"
 #include "sandbox/oci_config.h"
 #include "sandbox/seccomp.h"
 
@@ -171,11 +172,12 @@ Result<std::vector<IdMapping>> ParseIdMappings(OciReader& r, const Var& v, const
 }
 
 // Stored in Config.resources; plan.cc enforces memory and pids through rlimits until
-// cgroups exist and refuses the rest. A devices list may only deny everything: the
-// minimal /dev already holds nothing else.
-Result<void> ParseResources(OciReader& r, const Object::Ptr& o, Resources& res) {
+// cgroups exist and refuses the rest. Device rules: see device_nodes.h.
+Result<void> ParseResources(OciReader& r, const Object::Ptr& o, Config& c) {
+  Resources& res = c.resources;
   const std::string p = "linux.resources";
   SNAPRUN_TRY(r.OnlyKeys(o, p, {"memory", "pids", "cpu", "devices"}));
+  if (o->has("devices")) SNAPRUN_TRY(ParseDeviceRules(r, o->get("devices"), c));
   if (o->has("memory")) {
     auto m = SNAPRUN_TRY(r.AsObject(o->get("memory"), p + ".memory"));
     SNAPRUN_TRY(r.OnlyKeys(m, p + ".memory", {"limit", "swap"}));
@@ -194,17 +196,6 @@ Result<void> ParseResources(OciReader& r, const Object::Ptr& o, Resources& res) 
     if (m->has("period")) res.cpu_period_us = SNAPRUN_TRY(r.U64(m->get("period"), p + ".cpu.period"));
     if (m->has("shares")) res.cpu_shares = SNAPRUN_TRY(r.U64(m->get("shares"), p + ".cpu.shares"));
     if (m->has("cpus")) res.cpuset_cpus = SNAPRUN_TRY(r.Str(m->get("cpus"), p + ".cpu.cpus"));
-  }
-  if (o->has("devices")) {
-    auto a = SNAPRUN_TRY(r.AsArray(o->get("devices"), p + ".devices"));
-    for (size_t i = 0; i < a->size(); ++i) {
-      std::string at = p + ".devices[" + std::to_string(i) + "]";
-      auto d = SNAPRUN_TRY(r.AsObject(a->get(i), at));
-      SNAPRUN_TRY(r.OnlyKeys(d, at, {"allow", "access"}));
-      if (SNAPRUN_TRY(r.Bool(d->get("allow"), at + ".allow"))) {
-        return r.Invalid(at, "device allow rules are not supported (only the minimal /dev)");
-      }
-    }
   }
   return Ok();
 }
@@ -232,17 +223,25 @@ Result<void> ParseMounts(OciReader& r, const Var& v, Config& c) {
 Result<void> ParseLinux(OciReader& r, const Object::Ptr& o, Config& c) {
   SNAPRUN_TRY(r.OnlyKeys(o, "linux", {"namespaces", "uidMappings", "gidMappings", "seccomp",
                                       "maskedPaths", "readonlyPaths", "resources",
-                                      "rootfsPropagation", "timeOffsets"}));
+                                      "rootfsPropagation", "timeOffsets", "sysctl", "devices"}));
   SNAPRUN_TRY(ParseNamespaces(r, o->get("namespaces"), c));
+  if (o->has("sysctl")) SNAPRUN_TRY(ParseSysctl(r, o->get("sysctl"), c));
   if (o->has("timeOffsets")) SNAPRUN_TRY(ParseTimeOffsets(r, o->get("timeOffsets"), c));
   if (o->has("uidMappings")) c.uid_mappings = SNAPRUN_TRY(ParseIdMappings(r, o->get("uidMappings"), "linux.uidMappings"));
   if (o->has("gidMappings")) c.gid_mappings = SNAPRUN_TRY(ParseIdMappings(r, o->get("gidMappings"), "linux.gidMappings"));
   if (o->has("seccomp")) SNAPRUN_TRY(ParseSeccomp(r, o->get("seccomp"), c));
   c.masked_paths = o->has("maskedPaths") ? SNAPRUN_TRY(r.Strings(o->get("maskedPaths"), "linux.maskedPaths")) : std::vector<std::string>{};
   c.readonly_paths = o->has("readonlyPaths") ? SNAPRUN_TRY(r.Strings(o->get("readonlyPaths"), "linux.readonlyPaths")) : std::vector<std::string>{};
+  // Devices before resources: allow rules may name them.
+  if (o->has("devices")) SNAPRUN_TRY(ParseDevices(r, o->get("devices"), c));
   if (o->has("resources")) {
     auto resources = SNAPRUN_TRY(r.AsObject(o->get("resources"), "linux.resources"));
-    SNAPRUN_TRY(ParseResources(r, resources, c.resources));
+    SNAPRUN_TRY(ParseResources(r, resources, c));
+    if (auto checked = CheckDeviceRules(c); !checked) {
+      const std::string& m = checked.error().message();  // "PATH: why"
+      size_t colon = m.find(": ");
+      return r.Invalid(m.substr(0, colon), m.substr(colon + 2));
+    }
   }
   if (o->has("rootfsPropagation")) {
     std::string prop = SNAPRUN_TRY(r.Str(o->get("rootfsPropagation"), "linux.rootfsPropagation"));

@@ -41,5 +41,13 @@ Result<void> ParseLinux(OciReader& r, const Poco::JSON::Object::Ptr& o, Config& 
 // process.execCPUAffinity.final ("0-3,7").
 Result<void> ParseTimeOffsets(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
 Result<void> ParseCpuAffinity(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
+// oci_hooks.cc: "hooks", "annotations" (strings only) and linux.sysctl (after the
+// namespaces are known: keys are checked against them).
+Result<void> ParseHooks(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
+Result<void> ParseAnnotations(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
+Result<void> ParseSysctl(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
+// oci_devices.cc: linux.devices and linux.resources.devices (checked in device_nodes.cc).
+Result<void> ParseDevices(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
+Result<void> ParseDeviceRules(OciReader& r, const Poco::Dynamic::Var& v, Config& c);
 
 }  // namespace snaprun::sandbox

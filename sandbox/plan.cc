@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include "sandbox/clocks_and_cpus.h"
+#include "sandbox/sysctl.h"
 #include "sandbox/userns.h"
 
 namespace snaprun::sandbox {
@@ -274,6 +275,15 @@ Result<void> BuildPlan(const Config& config, const Caller& caller, ChildPlan& pl
   plan.masked_paths = config.masked_paths;
   plan.readonly_paths = config.readonly_paths;
   plan.hostname = config.hostname;
+  for (const auto& sysctl : config.sysctls) {
+    plan.sysctl_paths.push_back(SysctlRelativePath(sysctl.key));
+    plan.sysctl_values.push_back(sysctl.value);
+  }
+  plan.container_hooks =
+      !config.hooks.create_container.empty() || !config.hooks.start_container.empty();
+  plan.no_pivot = config.no_pivot;
+  plan.new_session_keyring = config.new_session_keyring;
+  plan.devices = SNAPRUN_TRY(PlanDevices(config, config.namespaces.user));
   plan.domainname = config.domainname;
   if (config.time_offsets) plan.time_offsets = TimeOffsetsText(*config.time_offsets);
   if (!config.cpu_affinity.empty()) plan.cpu_affinity = CpuSetOf(config.cpu_affinity);

@@ -15,6 +15,7 @@
 #include "sandbox/base/error.h"
 #include "sandbox/capabilities.h"
 #include "sandbox/config.h"
+#include "sandbox/device_nodes.h"
 #include "sandbox/seccomp.h"
 
 namespace snaprun::sandbox {
@@ -67,6 +68,13 @@ struct ChildPlan {
 
   std::string hostname;
   std::string domainname;
+  // linux.sysctl: paths relative to /proc/sys ("net/ipv4/ip_forward") and their values.
+  std::vector<std::string> sysctl_paths;
+  std::vector<std::string> sysctl_values;
+  bool container_hooks = false;      // stop for createContainer/startContainer hooks
+  bool no_pivot = false;             // MS_MOVE + chroot instead of pivot_root
+  bool new_session_keyring = true;
+  std::vector<DeviceOp> devices;     // linux.devices, added to /dev
   std::string time_offsets;                // timens_offsets text; empty: the host's clocks
   std::optional<cpu_set_t> cpu_affinity;   // unset: the caller's
 

@@ -60,6 +60,17 @@ ChildError PivotIntoRoot(int root_fd) {
   return Success();
 }
 
+ChildError MoveIntoRoot(int root_fd) {
+  if (fchdir(root_fd) != 0) return Fail(Step::kPivotRoot, errno, "chdir", "new root");
+  // The moved mount covers the old root at "/"; the chroot makes it this process's root.
+  if (mount(".", "/", nullptr, MS_MOVE, nullptr) != 0) {
+    return Fail(Step::kPivotRoot, errno, "move the new root onto", "/");
+  }
+  if (chroot(".") != 0) return Fail(Step::kPivotRoot, errno, "chroot", ".");
+  if (chdir("/") != 0) return Fail(Step::kPivotRoot, errno, "chdir", "/");
+  return Success();
+}
+
 ChildError RemountRootReadOnly() {
   int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) return Fail(Step::kRootReadOnly, errno, "open", "/");

@@ -14,6 +14,9 @@ ChildError MakeMountsPrivate();
 ChildError BindRootfs(const ChildPlan& plan, int* root_fd);
 ChildError MountProc(int root_fd);
 ChildError PivotIntoRoot(int root_fd);
+// --no-pivot (roots pivot_root refuses, e.g. on ramfs): moves the root mount onto "/"
+// and chroots into it. The host tree stays below, unreachable without CAP_SYS_CHROOT.
+ChildError MoveIntoRoot(int root_fd);
 ChildError RemountRootReadOnly();
 ChildError MaskPaths(const ChildPlan& plan);
 ChildError MakePathsReadOnly(const ChildPlan& plan);

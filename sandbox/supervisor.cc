@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <vector>
 
 #include "sandbox/base/syscall.h"
 #include "sandbox/child_report.h"
@@ -53,6 +55,43 @@ void KillAndReap(SandboxProcess& process) {
   syscall(SYS_pidfd_send_signal, process.pidfd.get(), SIGKILL, nullptr, 0);
   int status = 0;
   RetryOnEintr([&] { return waitpid(process.pid, &status, 0); });
+}
+
+std::string HookState(const SandboxProcess& process, const char* status) {
+  return HookStateJson(process.hook_context, status, process.pid);
+}
+
+Result<void> Resume(SandboxProcess& process) {
+  char resume = 'H';
+  if (RetryOnEintr([&] { return send(process.report.get(), &resume, 1, MSG_NOSIGNAL); }) != 1) {
+    return Error::FromErrno("send", "resume to the sandbox");
+  }
+  return Ok();
+}
+
+// Init stopped at a hook point: run that point's hooks in its namespaces, then let it go on.
+Result<void> RunContainerHooks(SandboxProcess& process, const ChildFrame& frame) {
+  if (frame.wait_status == kHookPointCreate) {
+    SNAPRUN_TRY(RunHooks(HookKind::kCreateContainer, process.hooks.create_container,
+                         HookState(process, "creating"), &process.namespaces));
+  } else {
+    SNAPRUN_TRY(RunHooks(HookKind::kStartContainer, process.hooks.start_container,
+                         HookState(process, "created"), &process.namespaces));
+  }
+  return Resume(process);
+}
+
+// prestart (deprecated) and createRuntime: namespaces exist, nothing is mounted yet.
+Result<void> RunRuntimeHooks(SandboxProcess& process) {
+  if (process.hooks.prestart.empty() && process.hooks.create_runtime.empty()) return Ok();
+  std::string state = HookState(process, "creating");
+  SNAPRUN_TRY(RunHooks(HookKind::kPrestart, process.hooks.prestart, state));
+  return RunHooks(HookKind::kCreateRuntime, process.hooks.create_runtime, state);
+}
+
+bool HasHooks(const Hooks& h) {
+  return !h.prestart.empty() || !h.create_runtime.empty() || !h.create_container.empty() ||
+         !h.start_container.empty() || !h.poststart.empty() || !h.poststop.empty();
 }
 
 // Frames left in the socket after init exited: a failure wins over everything.
@@ -175,6 +214,13 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
   SNAPRUN_TRY(BuildPlan(config, Caller{getuid(), getgid(), process->cgroup != nullptr},
                         *process->plan));
   process->plan->wait_for_start = options.wait_for_start;
+  if (process->plan->container_hooks && !options.wait_for_start) {
+    return Error(ErrorCode::kInvalidInput,
+                 "hooks.createContainer/startContainer need the create/start flow");
+  }
+  process->hooks = config.hooks;
+  process->hook_context = options.hooks;
+  process->hook_context.annotations = config.annotations;
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     return Error::FromErrno("socketpair", "report channel");
@@ -206,14 +252,21 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
       return std::move(written).error().Wrap("setting up the user namespace");
     }
   }
-  // Before GO: init turns non-dumpable then, and its /proc/PID/ns closes to a rootless caller.
-  if (options.keep_namespaces) {
+  // Before GO: init turns non-dumpable then, and its /proc/PID/ns closes to a rootless
+  // caller. Exec and the container hooks join these.
+  if (options.keep_namespaces || process->plan->container_hooks) {
     auto opened = OpenNamespaces(pid, process->plan->clone_flags);
     if (!opened) {
       KillAndReap(*process);
       return std::move(opened).error().Wrap("keeping the sandbox's namespaces");
     }
     process->namespaces = std::move(*opened);
+  }
+  // OCI createRuntime: the namespaces exist (and init is still dumpable, so a hook
+  // may open /proc/PID/ns/*), nothing is mounted yet.
+  if (auto ran = RunRuntimeHooks(*process); !ran) {
+    KillAndReap(*process);
+    return std::move(ran).error();
   }
   if (auto go = SendGo(*process); !go) {
     KillAndReap(*process);
@@ -232,6 +285,13 @@ Result<void> AwaitSetup(SandboxProcess& process) {
       KillAndReap(process);
       return FailureToError(frame);
     }
+    if (frame.kind == FrameKind::kHookPoint) {
+      if (auto ran = RunContainerHooks(process, frame); !ran) {
+        KillAndReap(process);
+        return std::move(ran).error();
+      }
+      continue;
+    }
     if (frame.kind == FrameKind::kProgress) {
       process.setup_done = frame;
       process.terminal = std::move(passed);
@@ -247,7 +307,20 @@ Result<void> SendStart(SandboxProcess& process) {
   if (RetryOnEintr([&] { return send(process.report.get(), &start, 1, MSG_NOSIGNAL); }) != 1) {
     return Error::FromErrno("send", "START to the sandbox");
   }
-  return Ok();
+  if (!process.plan->container_hooks) return Ok();
+  ChildFrame frame;
+  UniqueFd passed;
+  ssize_t n = ReceiveFrame(process.report.get(), &frame, &passed);
+  Result<void> ran = Ok();
+  if (n != static_cast<ssize_t>(sizeof frame)) {
+    ran = Error(ErrorCode::kSystem, "sandbox init ended before its startContainer hooks");
+  } else if (frame.kind == FrameKind::kFailure) {
+    ran = FailureToError(frame);
+  } else {
+    ran = RunContainerHooks(process, frame);
+  }
+  if (!ran) KillAndReap(process);
+  return ran;
 }
 
 Result<void> SignalSandbox(const SandboxProcess& process, int sig) {
@@ -281,9 +354,28 @@ Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config,
   return result;
 }
 
-Result<RunResult> RunSandbox(const Config& config) {
-  auto process = SNAPRUN_TRY(StartSandbox(config));
-  return WaitSandbox(*process, config);
+Result<RunResult> RunSandbox(const Config& config, const HookContext& context,
+                             const AfterSetup& after_setup) {
+  bool hooks = HasHooks(config.hooks);
+  if (!hooks && !after_setup) {
+    auto process = SNAPRUN_TRY(StartSandbox(config));
+    return WaitSandbox(*process, config);
+  }
+  // The OCI lifecycle in one process: create, start, poststart, wait, poststop.
+  auto process =
+      SNAPRUN_TRY(StartSandbox(config, StartOptions{.wait_for_start = hooks, .hooks = context}));
+  SNAPRUN_TRY(AwaitSetup(*process));
+  if (after_setup) {
+    if (auto done = after_setup(*process); !done) {
+      KillAndReap(*process);
+      return std::move(done).error();
+    }
+  }
+  if (hooks) SNAPRUN_TRY(SendStart(*process));
+  RunHooksWarn(HookKind::kPoststart, config.hooks.poststart, HookState(*process, "running"));
+  auto result = WaitSandbox(*process, config);
+  RunHooksWarn(HookKind::kPoststop, config.hooks.poststop, HookState(*process, "stopped"));
+  return result;
 }
 
 }  // namespace snaprun::sandbox

@@ -17,6 +17,7 @@
 #include "sandbox/cgroup.h"
 #include "sandbox/child_report.h"
 #include "sandbox/config.h"
+#include "sandbox/hooks.h"
 #include "sandbox/namespaces.h"
 #include "sandbox/plan.h"
 #include "sandbox/result.h"
@@ -38,8 +39,12 @@ struct SandboxProcess {
   std::vector<std::string> cgroup_limits;  // how each limit is enforced
   std::string cgroup_fallback;             // why there is none, when limits fell back
   std::optional<ChildFrame> setup_done;    // the progress frame AwaitSetup consumed
+  // OCI hooks of the config and what their state JSON names.
+  Hooks hooks;
+  HookContext hook_context;
   UniqueFd terminal;  // process.terminal: the pty master, once AwaitSetup has it
-  // With keep_namespaces: init's namespaces, for joining them later (exec).
+  // Init's namespaces, opened before GO, for joining them later: exec (with
+  // keep_namespaces) and the createContainer/startContainer hooks.
   std::vector<NamespaceFd> namespaces;
 
   SandboxProcess() = default;
@@ -51,6 +56,7 @@ struct SandboxProcess {
 struct StartOptions {
   bool wait_for_start = false;  // stop after setup until SendStart
   bool keep_namespaces = false;  // open init's namespaces (SandboxProcess::namespaces)
+  HookContext hooks;             // id, bundle, annotations for the hooks' state JSON
 };
 
 // One more fd the wait loop watches (a monitor's control socket); ON_READABLE runs
@@ -62,15 +68,22 @@ struct WaitHook {
 
 Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
                                                      const StartOptions& options = {});
-// Blocks until the child has finished every setup step (or failed, or died).
+// Blocks until the child has finished every setup step (or failed, or died). Runs the
+// createContainer hooks when init stops for them; a failing one kills init.
 Result<void> AwaitSetup(SandboxProcess& process);
-// Lets a wait_for_start child go on to run the command.
+// Lets a wait_for_start child go on to run the command, running the startContainer
+// hooks first (a failing one kills init).
 Result<void> SendStart(SandboxProcess& process);
 // Signals init through its pidfd.
 Result<void> SignalSandbox(const SandboxProcess& process, int sig);
 Result<RunResult> WaitSandbox(SandboxProcess& process, const Config& config,
                               const WaitHook& hook = {});
-// Start + wait.
-Result<RunResult> RunSandbox(const Config& config);
+// Runs once setup is done, before the command may start (a terminal handed on).
+using AfterSetup = std::function<Result<void>(SandboxProcess&)>;
+
+// Start + wait. With hooks in the config: create, start, poststart, wait, poststop,
+// each hook's state JSON naming CONTEXT. AFTER_SETUP runs between create and start.
+Result<RunResult> RunSandbox(const Config& config, const HookContext& context = {},
+                             const AfterSetup& after_setup = {});
 
 }  // namespace snaprun::sandbox

@@ -8,7 +8,7 @@ packages=(
   libseccomp-dev libcap-dev libyaml-cpp-dev libpoco-dev libssl-dev libarchive-dev
   libgtest-dev libgmock-dev libsqlite3-dev libcli11-dev
   busybox-static uidmap util-linux iproute2 python3 python3-jsonschema python3-yaml
-  umoci skopeo zstd xz-utils
+  umoci skopeo zstd xz-utils keyutils
   libdtl-dev
 )
 # Benchmarks compare against these; tests never need them.

@@ -18,6 +18,8 @@
 #include "sandbox/base/syscall.h"
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/container_state.h"
+#include "sandbox/hooks.h"
+#include "sandbox/oci_config.h"
 
 namespace snaprun::sandbox::cli {
 namespace {
@@ -110,6 +112,20 @@ void RemoveLeftoverCgroup(const std::string& path) {
   }
 }
 
+// OCI poststop, once the container is gone; read from the bundle, which may be gone too.
+void RunPoststopHooks(const ContainerRecord& record) {
+  if (access((record.bundle + "/config.json").c_str(), F_OK) != 0) return;
+  auto config = LoadOciBundle(record.bundle);
+  if (!config) {
+    fprintf(stderr, "snaprun-sandbox: warning: poststop hooks not run: %s\n",
+            config.error().ToString().c_str());
+    return;
+  }
+  HookContext context{record.id, record.bundle, config->annotations};
+  RunHooksWarn(HookKind::kPoststop, config->hooks.poststop,
+               HookStateJson(context, "stopped", record.pid));
+}
+
 Result<void> Delete(const GlobalOptions& global, const std::string& id, bool force) {
   Locked c = SNAPRUN_TRY(LockAndRead(global, id));
   // As runc: a created container has no command yet and is deleted without --force.
@@ -122,7 +138,9 @@ Result<void> Delete(const GlobalOptions& global, const std::string& id, bool for
     SNAPRUN_TRY(AwaitMonitorExit(c.dir, c.record.monitor_pid));
   }
   RemoveLeftoverCgroup(c.record.cgroup);
-  return RemoveContainerDir(StateRoot(global), id);
+  SNAPRUN_TRY(RemoveContainerDir(StateRoot(global), id));
+  RunPoststopHooks(c.record);
+  return Ok();
 }
 
 // Without a cgroup there is nothing to freeze: say so before asking the monitor.

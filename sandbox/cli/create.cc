@@ -18,6 +18,7 @@
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/container_state.h"
 #include "sandbox/cli/monitor.h"
+#include "sandbox/cli/runtime_flags.h"
 #include "sandbox/cli/terminal.h"
 #include "sandbox/oci_config.h"
 
@@ -28,6 +29,7 @@ struct CreateOptions {
   std::string id;
   std::string bundle = ".";
   std::string pid_file;
+  RuntimeFlags flags;
   std::string console_socket;
 };
 
@@ -89,6 +91,10 @@ Result<pid_t> Create(const GlobalOptions& global, const CreateOptions& options) 
     (void)RemoveContainerDir(root, options.id);
     return std::move(config).error();
   }
+  if (auto applied = ApplyRuntimeFlags(options.flags, *config); !applied) {
+    (void)RemoveContainerDir(root, options.id);
+    return std::move(applied).error();
+  }
   args.config = std::move(*config);
   if (auto checked = CheckConsoleSocket(args.config, options.console_socket, false); !checked) {
     (void)RemoveContainerDir(root, options.id);
@@ -128,6 +134,7 @@ void RegisterCreate(CLI::App& app, const GlobalOptions& global, int* exit_code) 
   auto* cmd = app.add_subcommand("create", "create a container, waiting before its command");
   cmd->add_option("--bundle,-b", options->bundle, "bundle directory holding config.json");
   cmd->add_option("--pid-file", options->pid_file, "write the container's init pid here");
+  AddRuntimeFlags(cmd, options->flags);
   cmd->add_option("--console-socket", options->console_socket,
                   "unix socket that receives the pty master when process.terminal is true");
   cmd->add_option("id", options->id, "container id")->required();

@@ -141,7 +141,10 @@ class Monitor {
     if (started_) return "error: container " + args_.record.id + " is already running";
     if (auto sent = SendStart(*process_); !sent) return "error: " + sent.error().ToString();
     started_ = true;
-    return SetStatus("running");
+    std::string reply = SetStatus("running");
+    RunHooksWarn(HookKind::kPoststart, args_.config.hooks.poststart,
+                 HookStateJson(process_->hook_context, "running", process_->pid));
+    return reply;
   }
 
   // Before start init is blocked in setup with default dispositions, which the kernel
@@ -168,8 +171,10 @@ class Monitor {
 // Everything up to "created": the sandbox set up and waiting, the monitor's lock held,
 // the control socket listening, state.json written.
 Result<std::unique_ptr<Monitor>> Create(MonitorArgs& args, UniqueFd& monitor_lock) {
-  auto process = SNAPRUN_TRY(
-      StartSandbox(args.config, StartOptions{.wait_for_start = true, .keep_namespaces = true}));
+  StartOptions options{.wait_for_start = true,
+                       .keep_namespaces = true,
+                       .hooks = {args.record.id, args.record.bundle, {}}};
+  auto process = SNAPRUN_TRY(StartSandbox(args.config, options));
   CloseStdio(args.config.stdio);
   SNAPRUN_TRY_CTX(AwaitSetup(*process), "setting up container " + args.record.id);
   if (args.config.process.terminal) {

@@ -6,8 +6,12 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
+
+#include <filesystem>
 
 #include "sandbox/cli/commands.h"
+#include "sandbox/cli/runtime_flags.h"
 #include "sandbox/cli/terminal.h"
 #include "sandbox/console.h"
 #include "sandbox/oci_config.h"
@@ -23,6 +27,7 @@ struct RunOptions {
   int64_t timeout_ms = 0;
   std::string stdout_file;
   std::string stderr_file;
+  RuntimeFlags flags;
   std::string console_socket;
 };
 
@@ -41,17 +46,18 @@ void WriteResult(const std::string& path, const std::string& json) {
 
 // With a terminal the pty master goes to the console socket, or is relayed to our own
 // stdio, once setup is done; without one this is RunSandbox.
-Result<RunResult> RunToCompletion(const Config& config, const std::string& console_socket) {
-  if (!config.process.terminal) return RunSandbox(config);
-  auto process = SNAPRUN_TRY(StartSandbox(config));
-  SNAPRUN_TRY(AwaitSetup(*process));
-  if (!console_socket.empty()) {
-    SNAPRUN_TRY_CTX(HandOverTerminal(console_socket, std::move(process->terminal)),
-                    "the terminal");
-    return WaitSandbox(*process, config);
-  }
-  TerminalRelay relay(std::move(process->terminal));
-  return WaitSandbox(*process, config);
+Result<RunResult> RunToCompletion(const Config& config, const std::string& console_socket,
+                                  const HookContext& hooks) {
+  if (!config.process.terminal) return RunSandbox(config, hooks);
+  std::optional<TerminalRelay> relay;  // outlives the wait: it drains the container's output
+  return RunSandbox(config, hooks, [&](SandboxProcess& process) -> Result<void> {
+    if (console_socket.empty()) {
+      relay.emplace(std::move(process.terminal));
+      return Ok();
+    }
+    SNAPRUN_TRY_CTX(HandOverTerminal(console_socket, std::move(process.terminal)), "the terminal");
+    return Ok();
+  });
 }
 
 int Run(const RunOptions& options) {
@@ -61,6 +67,11 @@ int Run(const RunOptions& options) {
     WriteResult(options.result_file, ErrorResultJson(config.error().ToString()));
     return 125;
   }
+  if (auto applied = ApplyRuntimeFlags(options.flags, *config); !applied) {
+    fprintf(stderr, "snaprun-sandbox: %s\n", applied.error().ToString().c_str());
+    WriteResult(options.result_file, ErrorResultJson(applied.error().ToString()));
+    return 125;
+  }
   if (options.timeout_ms > 0) config->timeout = std::chrono::milliseconds(options.timeout_ms);
   if (!options.stdout_file.empty() && (config->stdio.stdout_fd = OpenOutput(options.stdout_file)) < 0) {
     return 125;
@@ -68,11 +79,15 @@ int Run(const RunOptions& options) {
   if (!options.stderr_file.empty() && (config->stdio.stderr_fd = OpenOutput(options.stderr_file)) < 0) {
     return 125;
   }
+  std::error_code ec;
+  HookContext hooks{options.id,
+                    std::filesystem::absolute(options.bundle, ec).lexically_normal().string(), {}};
+  while (hooks.bundle.size() > 1 && hooks.bundle.back() == '/') hooks.bundle.pop_back();
   if (auto checked = CheckConsoleSocket(*config, options.console_socket, true); !checked) {
     fprintf(stderr, "snaprun-sandbox: %s\n", checked.error().ToString().c_str());
     return 125;
   }
-  auto result = RunToCompletion(*config, options.console_socket);
+  auto result = RunToCompletion(*config, options.console_socket, hooks);
   if (!result) {
     fprintf(stderr, "snaprun-sandbox: %s\n", result.error().ToString().c_str());
     WriteResult(options.result_file, ErrorResultJson(result.error().ToString()));
@@ -92,6 +107,7 @@ void RegisterRun(CLI::App& app, const GlobalOptions&, int* exit_code) {
   cmd->add_option("--timeout", options->timeout_ms, "wall-clock limit in milliseconds");
   cmd->add_option("--stdout", options->stdout_file, "append the command's stdout to this file");
   cmd->add_option("--stderr", options->stderr_file, "append the command's stderr to this file");
+  AddRuntimeFlags(cmd, options->flags);
   cmd->add_option("--console-socket", options->console_socket,
                   "unix socket that receives the pty master when process.terminal is true");
   cmd->add_option("id", options->id, "container id")->required();

@@ -100,7 +100,7 @@ TEST(OciConfig, EveryListedMountOptionIsAccepted) {
 }
 
 TEST(OciConfig, UnknownTopLevelKeyIsNamed) {
-  EXPECT_NE(ErrorOf(Spec("", R"(, "hooks": {})", "")).find("hooks: unknown"), std::string::npos);
+  EXPECT_NE(ErrorOf(Spec("", R"(, "vm": {})", "")).find("vm: unknown"), std::string::npos);
 }
 
 TEST(OciConfig, UnknownProcessKeyIsNamed) {
@@ -114,8 +114,8 @@ TEST(OciConfig, NamespacePathJoinIsRefused) {
   EXPECT_NE(ErrorOf(json).find("linux.namespaces[0].path"), std::string::npos) << ErrorOf(json);
 }
 
-TEST(OciConfig, LinuxSysctlIsRefusedWithPath) {
-  EXPECT_NE(ErrorOf(Spec("", "", R"(, "sysctl": {"net.ipv4.ip_forward": "1"})")).find("linux.sysctl"),
+TEST(OciConfig, HostWideSysctlIsRefusedWithPath) {
+  EXPECT_NE(ErrorOf(Spec("", "", R"(, "sysctl": {"kernel.panic": "1"})")).find("linux.sysctl.kernel.panic"),
             std::string::npos);
 }
 
@@ -142,7 +142,7 @@ TEST(OciConfig, UnknownCapabilityIsNamed) {
   EXPECT_NE(e.find("process.capabilities.bounding"), std::string::npos) << e;
 }
 
-TEST(OciConfig, DeviceAllowRuleIsRefused) {
+TEST(OciConfig, DeviceAllowAllRuleIsRefused) {
   std::string e = ErrorOf(Spec("", "", R"(, "resources": {"devices": [{"allow": true, "access": "rwm"}]})"));
   EXPECT_NE(e.find("linux.resources.devices[0]"), std::string::npos) << e;
 }
