@@ -59,24 +59,29 @@ Result<DeviceRule> ParseRule(OciReader& r, const Object::Ptr& o, const std::stri
 
 }  // namespace
 
-Result<void> ParseDevices(OciReader& r, const Var& v, Config& c) {
-  auto a = SNAPRUN_TRY(r.AsArray(v, "linux.devices"));
+namespace {
+
+// Each object of the array at PATH, parsed by PARSE into OUT; errors name the index.
+template <typename T, typename Parse>
+Result<void> ParseEach(OciReader& r, const Var& v, const std::string& path, std::vector<T>& out,
+                       Parse parse) {
+  auto a = SNAPRUN_TRY(r.AsArray(v, path));
   for (size_t i = 0; i < a->size(); ++i) {
-    std::string at = "linux.devices[" + std::to_string(i) + "]";
+    std::string at = path + "[" + std::to_string(i) + "]";
     auto o = SNAPRUN_TRY(r.AsObject(a->get(i), at));
-    c.devices.push_back(SNAPRUN_TRY(ParseDevice(r, o, at)));
+    out.push_back(SNAPRUN_TRY(parse(r, o, at)));
   }
   return Ok();
 }
 
+}  // namespace
+
+Result<void> ParseDevices(OciReader& r, const Var& v, Config& c) {
+  return ParseEach(r, v, "linux.devices", c.devices, ParseDevice);
+}
+
 Result<void> ParseDeviceRules(OciReader& r, const Var& v, Config& c) {
-  auto a = SNAPRUN_TRY(r.AsArray(v, "linux.resources.devices"));
-  for (size_t i = 0; i < a->size(); ++i) {
-    std::string at = "linux.resources.devices[" + std::to_string(i) + "]";
-    auto o = SNAPRUN_TRY(r.AsObject(a->get(i), at));
-    c.device_rules.push_back(SNAPRUN_TRY(ParseRule(r, o, at)));
-  }
-  return Ok();
+  return ParseEach(r, v, "linux.resources.devices", c.device_rules, ParseRule);
 }
 
 }  // namespace snaprun::sandbox

@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "sandbox/base/atomic_file.h"
+#include "sandbox/base/fd_passing.h"
 #include "sandbox/base/syscall.h"
 
 namespace snaprun::sandbox::cli {
@@ -211,54 +212,22 @@ Result<UniqueFd> ListenControl(const std::string& dir) {
 
 namespace {
 
-constexpr size_t kMaxReplyFds = 16;
-
 // Receives one message and the fds it carries (MSG_CMSG_CLOEXEC: none leaks into an exec).
 Result<ControlReply> ReceiveReply(int fd) {
   char text[512];
-  iovec iov{text, sizeof text};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxReplyFds)];
-  msghdr message{};
-  message.msg_iov = &iov;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
-  ssize_t n = RetryOnEintr([&] { return recvmsg(fd, &message, MSG_CMSG_CLOEXEC); });
-  if (n <= 0) return Error(ErrorCode::kSystem, "the container's monitor did not answer");
   ControlReply reply;
+  ssize_t n = ReceiveWithFds(fd, text, sizeof text, &reply.fds);
+  if (n <= 0) return Error(ErrorCode::kSystem, "the container's monitor did not answer");
   reply.text.assign(text, static_cast<size_t>(n));
-  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < count; ++i) {
-      int received = -1;
-      memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-      reply.fds.emplace_back(received);
-    }
-  }
   return reply;
 }
 
 }  // namespace
 
-Result<void> SendWithFds(int socket_fd, const std::string& text, const std::vector<int>& fds) {
-  if (fds.size() > kMaxReplyFds) return Error(ErrorCode::kInternal, "too many fds for one reply");
-  iovec iov{const_cast<char*>(text.data()), text.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxReplyFds)] = {};
-  msghdr message{};
-  message.msg_iov = &iov;
-  message.msg_iovlen = 1;
-  if (!fds.empty()) {
-    message.msg_control = control;
-    message.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-    cmsghdr* c = CMSG_FIRSTHDR(&message);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-    memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
-  }
-  if (RetryOnEintr([&] { return sendmsg(socket_fd, &message, MSG_NOSIGNAL); }) < 0) {
-    return Error::FromErrno("sendmsg", "control reply");
+Result<void> SendControlReply(int socket_fd, const std::string& text, const std::vector<int>& fds) {
+  if (int err = SendWithFds(socket_fd, text.data(), text.size(), fds.data(), fds.size());
+      err != 0) {
+    return Error::FromErrno(err, "sendmsg", "control reply");
   }
   return Ok();
 }

@@ -64,7 +64,7 @@ struct ControlReply {
 };
 Result<ControlReply> ControlRequestFds(const std::string& dir, const std::string& request);
 // The monitor's side: one reply with FDS attached.
-Result<void> SendWithFds(int socket_fd, const std::string& text, const std::vector<int>& fds);
+Result<void> SendControlReply(int socket_fd, const std::string& text, const std::vector<int>& fds);
 
 // Every container id under ROOT, sorted.
 std::vector<std::string> ListContainerIds(const std::string& root);

@@ -104,7 +104,7 @@ class Monitor {
       names += " " + ns.name;
       fds.push_back(ns.fd.get());
     }
-    if (auto sent = SendWithFds(client, names, fds); !sent) {
+    if (auto sent = SendControlReply(client, names, fds); !sent) {
       fprintf(stderr, "snaprun-sandbox monitor: %s\n", sent.error().ToString().c_str());
     }
   }

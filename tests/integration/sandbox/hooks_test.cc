@@ -153,6 +153,21 @@ TEST_P(HooksTest, RunRunsEveryKindAroundTheCommand) {
   ExpectSequence("r1", log[0][2]);
 }
 
+// With a terminal the pty is handed on (here: relayed to run's own stdio) between create
+// and start, and every hook still runs in its place.
+TEST_P(HooksTest, RunWithATerminalRunsEveryKindToo) {
+  auto config = ConfigWithAllHooks("read line; echo got:$line > /out/ran");
+  config->getObject("process")->set("terminal", true);
+  WriteConfig(config);
+  auto ran = RunCommand(Argv({"run", "--bundle", Bundle(), "r1"}), "typed\n");
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ReadText(Out() + "/ran"), "got:typed\n");
+  auto log = HookLog();
+  ASSERT_FALSE(log.empty());
+  ASSERT_EQ(log[0].size(), 4u);
+  ExpectSequence("r1", log[0][2]);
+}
+
 TEST_P(HooksTest, FailingHookFailsCreateWithItsStderrAndLeavesNoContainer) {
   auto config = DefaultConfig("echo ran > /out/ran");
   AddHook(config, "createContainer",
