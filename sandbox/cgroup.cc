@@ -35,7 +35,8 @@ std::optional<std::string> UsableV2Parent(const host::CgroupMounts& mounts,
   if (mounts.v2_mount.empty() || path == own.end()) return std::nullopt;
   std::string parent = host.path_prefix + mounts.v2_mount + path->second;
   std::string controllers = cgroup_files::Read(parent, "cgroup.controllers").value_or("");
-  bool memory_ok = !r.memory_max_bytes || HasWord(controllers, "memory");
+  bool memory_ok =
+      !(r.memory_max_bytes || r.memory_low_bytes) || HasWord(controllers, "memory");
   bool pids_ok = !r.pids_max || HasWord(controllers, "pids");
   bool cpu_ok = !(r.cpu_quota_us || r.cpu_shares) || HasWord(controllers, "cpu");
   if (!Writable(parent)) {
@@ -66,7 +67,8 @@ std::vector<V1Hierarchy> UsableV1Hierarchies(const host::CgroupMounts& mounts,
 }  // namespace
 
 bool NeedsCgroup(const Resources& r) {
-  return r.memory_max_bytes || r.memory_swap_max_bytes || r.pids_max || r.cpu_quota_us ||
+  return r.memory_max_bytes || r.memory_swap_max_bytes || r.memory_low_bytes || r.pids_max ||
+         r.cpu_quota_us ||
          r.cpu_period_us || r.cpu_shares || !r.cpuset_cpus.empty();
 }
 

@@ -29,6 +29,10 @@ class CgroupV1 final : public Cgroup {
       SNAPRUN_TRY(WriteIn("memory", "memory.memsw.limit_in_bytes", *r.memory_swap_max_bytes));
       enforced.push_back("memory+swap: cgroup v1 memory.memsw.limit_in_bytes");
     }
+    if (r.memory_low_bytes) {
+      SNAPRUN_TRY(WriteIn("memory", "memory.soft_limit_in_bytes", *r.memory_low_bytes));
+      enforced.push_back("memory reservation: cgroup v1 memory.soft_limit_in_bytes");
+    }
     if (r.pids_max) {
       SNAPRUN_TRY(WriteIn("pids", "pids.max", static_cast<uint64_t>(*r.pids_max)));
       enforced.push_back("pids: cgroup v1 pids.max");

@@ -33,6 +33,10 @@ class CgroupV2 final : public Cgroup {
       SNAPRUN_TRY(files::Write(dir_, "memory.swap.max", std::to_string(swap)));
       enforced.push_back("swap: cgroup v2 memory.swap.max");
     }
+    if (r.memory_low_bytes) {
+      SNAPRUN_TRY(files::Write(dir_, "memory.low", std::to_string(*r.memory_low_bytes)));
+      enforced.push_back("memory reservation: cgroup v2 memory.low");
+    }
     if (r.pids_max) {
       SNAPRUN_TRY(files::Write(dir_, "pids.max", std::to_string(*r.pids_max)));
       enforced.push_back("pids: cgroup v2 pids.max");

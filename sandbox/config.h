@@ -122,6 +122,9 @@ struct SeccompProfile {
 struct Resources {
   std::optional<uint64_t> memory_max_bytes;
   std::optional<uint64_t> memory_swap_max_bytes;
+  // OCI memory.reservation: a soft floor the kernel protects under pressure (v2
+  // memory.low, v1 memory.soft_limit_in_bytes); only a cgroup can hold it.
+  std::optional<uint64_t> memory_low_bytes;
   std::optional<int64_t> pids_max;
   std::optional<uint64_t> cpu_quota_us;
   std::optional<uint64_t> cpu_period_us;

@@ -180,9 +180,12 @@ Result<void> ParseResources(OciReader& r, const Object::Ptr& o, Config& c) {
   if (o->has("devices")) SNAPRUN_TRY(ParseDeviceRules(r, o->get("devices"), c));
   if (o->has("memory")) {
     auto m = SNAPRUN_TRY(r.AsObject(o->get("memory"), p + ".memory"));
-    SNAPRUN_TRY(r.OnlyKeys(m, p + ".memory", {"limit", "swap"}));
+    SNAPRUN_TRY(r.OnlyKeys(m, p + ".memory", {"limit", "swap", "reservation"}));
     if (m->has("limit")) res.memory_max_bytes = SNAPRUN_TRY(r.U64(m->get("limit"), p + ".memory.limit"));
     if (m->has("swap")) res.memory_swap_max_bytes = SNAPRUN_TRY(r.U64(m->get("swap"), p + ".memory.swap"));
+    if (m->has("reservation")) {
+      res.memory_low_bytes = SNAPRUN_TRY(r.U64(m->get("reservation"), p + ".memory.reservation"));
+    }
   }
   if (o->has("pids")) {
     auto m = SNAPRUN_TRY(r.AsObject(o->get("pids"), p + ".pids"));

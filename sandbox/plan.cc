@@ -104,10 +104,10 @@ Result<void> PlanLimits(const Config& config, const Caller& caller, ChildPlan& p
     return Ok();
   }
   if (r.cpu_quota_us || r.cpu_period_us || r.cpu_shares || !r.cpuset_cpus.empty() ||
-      r.memory_swap_max_bytes) {
+      r.memory_swap_max_bytes || r.memory_low_bytes) {
     return Error(ErrorCode::kUnsupported,
-                 "linux.resources: cpu, cpuset and swap limits need a cgroup this user may "
-                 "write (see `snaprun-sandbox check`)");
+                 "linux.resources: cpu, cpuset, swap and memory reservation limits need a "
+                 "cgroup this user may write (see `snaprun-sandbox check`)");
   }
   for (const auto& l : plan.rlimits) {
     plan.limits.push_back(RlimitName(l.resource) + "=" + std::to_string(l.soft) + "/" +

@@ -8,13 +8,15 @@
 #include <string>
 
 #include "sandbox/base/error.h"
+#include "sandbox/cli/cli_log.h"
 
 namespace snaprun::sandbox::cli {
 
 struct GlobalOptions {
   std::string state_root;  // --root; empty: DefaultStateRoot()
-  // Accepted because runc drivers pass them: --log receives the monitor's stderr,
-  // --log-format and --systemd-cgroup change nothing (cgroupfs is used).
+  // runc drivers pass these: --log receives every error (and a monitor's stderr in text
+  // format), --log-format text|json picks its lines, --systemd-cgroup changes nothing
+  // (cgroupfs is used).
   std::string log_file;
   std::string log_format = "text";
   bool systemd_cgroup = false;
@@ -22,11 +24,11 @@ struct GlobalOptions {
 
 std::string StateRoot(const GlobalOptions& global);
 
-// Prints RESULT's error as "snaprun-sandbox: MESSAGE"; true when there was none.
+// Reports RESULT's error (stderr and the --log file, see cli_log.h); true when none.
 template <typename T>
 bool ReportError(const Result<T>& result) {
   if (result) return true;
-  fprintf(stderr, "snaprun-sandbox: %s\n", result.error().ToString().c_str());
+  Complain(result.error().ToString());
   return false;
 }
 

@@ -8,8 +8,8 @@ int main(int argc, char** argv) {
                        std::string("snaprun-sandbox version ") + SNAPRUN_VERSION + "\nspec: 1.0.2");
   snaprun::sandbox::cli::GlobalOptions global;
   app.add_option("--root", global.state_root, "directory for container state");
-  app.add_option("--log", global.log_file, "append the container monitor's diagnostics here");
-  app.add_option("--log-format", global.log_format, "text or json (accepted; text is written)")
+  app.add_option("--log", global.log_file, "append errors (and the monitor's) here");
+  app.add_option("--log-format", global.log_format, "text or json (runc's {level, msg, time})")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--systemd-cgroup", global.systemd_cgroup, "accepted; cgroupfs is used");
   int exit_code = 0;
@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   snaprun::sandbox::cli::RegisterPs(app, global, &exit_code);
   snaprun::sandbox::cli::RegisterPause(app, global, &exit_code);
   snaprun::sandbox::cli::RegisterFeatures(app, &exit_code);
+  app.parse_complete_callback([&global] {
+    snaprun::sandbox::cli::OpenCliLog(global.log_file, global.log_format);
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sandbox/base/atomic_file.h"
+#include "sandbox/cli/cli_log.h"
 #include "sandbox/console.h"
 #include "sandbox/supervisor.h"
 
@@ -22,10 +23,11 @@ void Tell(int fd, const std::string& message) {
   if (fd >= 0 && write(fd, message.data(), message.size()) < 0) perror("snaprun-sandbox monitor");
 }
 
-// Our own stdio leaves the caller's terminal or pipes: the container keeps them.
+// Our own stdio leaves the caller's terminal or pipes: the container keeps them. Stderr
+// goes to a text --log; a JSON one gets only whole lines, through Complain.
 void DetachStdio(const std::string& log_file) {
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-  int log_fd = log_file.empty()
+  int log_fd = log_file.empty() || CliLogIsJson()
                    ? -1
                    : open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   dup2(null_fd, 0);
@@ -74,7 +76,7 @@ class Monitor {
                           (result ? RunResultToJson(*result)
                                   : ErrorResultJson(result.error().ToString())) + "\n", 0600);
     if (auto written = WriteRecord(args_.dir, args_.record); !written) {
-      fprintf(stderr, "snaprun-sandbox monitor: %s\n", written.error().ToString().c_str());
+      Complain("monitor: " + written.error().ToString());
       return 1;
     }
     return 0;
@@ -105,7 +107,7 @@ class Monitor {
       fds.push_back(ns.fd.get());
     }
     if (auto sent = SendControlReply(client, names, fds); !sent) {
-      fprintf(stderr, "snaprun-sandbox monitor: %s\n", sent.error().ToString().c_str());
+      Complain("monitor: " + sent.error().ToString());
     }
   }
 

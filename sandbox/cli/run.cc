@@ -63,12 +63,12 @@ Result<RunResult> RunToCompletion(const Config& config, const std::string& conso
 int Run(const RunOptions& options) {
   auto config = LoadOciBundle(options.bundle);
   if (!config) {
-    fprintf(stderr, "snaprun-sandbox: %s\n", config.error().ToString().c_str());
+    Complain(config.error().ToString());
     WriteResult(options.result_file, ErrorResultJson(config.error().ToString()));
     return 125;
   }
   if (auto applied = ApplyRuntimeFlags(options.flags, *config); !applied) {
-    fprintf(stderr, "snaprun-sandbox: %s\n", applied.error().ToString().c_str());
+    Complain(applied.error().ToString());
     WriteResult(options.result_file, ErrorResultJson(applied.error().ToString()));
     return 125;
   }
@@ -84,12 +84,12 @@ int Run(const RunOptions& options) {
                     std::filesystem::absolute(options.bundle, ec).lexically_normal().string(), {}};
   while (hooks.bundle.size() > 1 && hooks.bundle.back() == '/') hooks.bundle.pop_back();
   if (auto checked = CheckConsoleSocket(*config, options.console_socket, true); !checked) {
-    fprintf(stderr, "snaprun-sandbox: %s\n", checked.error().ToString().c_str());
+    Complain(checked.error().ToString());
     return 125;
   }
   auto result = RunToCompletion(*config, options.console_socket, hooks);
   if (!result) {
-    fprintf(stderr, "snaprun-sandbox: %s\n", result.error().ToString().c_str());
+    Complain(result.error().ToString());
     WriteResult(options.result_file, ErrorResultJson(result.error().ToString()));
     return 125;
   }

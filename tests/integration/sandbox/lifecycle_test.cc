@@ -176,6 +176,35 @@ TEST_P(Lifecycle, RuncDriverFlagsAreAccepted) {
   EXPECT_NE(version.out.find("snaprun-sandbox version "), std::string::npos) << version.out;
 }
 
+// containerd's shim and podman read --log for why a verb failed; with json each line is
+// runc's {"level", "msg", "time"}.
+TEST_P(Lifecycle, ErrorsReachTheLogInTheChosenFormat) {
+  std::string json_log = dir_.path() + "/json.log";
+  auto failed = Cli({"--log", json_log, "--log-format", "json", "start", "nope"});
+  EXPECT_NE(failed.exit_code, 0);
+  std::ifstream json_in(json_log);
+  std::string line;
+  ASSERT_TRUE(std::getline(json_in, line)) << "nothing logged";
+  auto entry = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(entry->getValue<std::string>("level"), "error");
+  EXPECT_NE(entry->getValue<std::string>("msg").find("container nope does not exist"),
+            std::string::npos)
+      << line;
+  EXPECT_FALSE(entry->getValue<std::string>("time").empty());
+
+  std::string text_log = dir_.path() + "/text.log";
+  auto config = DefaultConfig("exit 0");
+  config->set("ociVersion", "2.0.0");
+  WriteConfig(config);
+  auto refused = Cli({"--log", text_log, "create", "--bundle", Bundle(), "c2"});
+  EXPECT_NE(refused.exit_code, 0);
+  std::ifstream text_in(text_log);
+  std::stringstream text;
+  text << text_in.rdbuf();
+  EXPECT_NE(text.str().find(" error "), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("unsupported version 2.0.0"), std::string::npos) << text.str();
+}
+
 SNAPRUN_INSTANTIATE_MODES(Lifecycle);
 
 }  // namespace

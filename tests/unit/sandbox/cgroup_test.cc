@@ -51,12 +51,14 @@ TEST(CgroupV2Fake, LimitsLandInTheUnifiedFiles) {
   FakeCgroupHost fake("41 31 0:38 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n", "0::/user\n");
   Put(fake.Path("/sys/fs/cgroup/user/cgroup.controllers"), "cpuset cpu memory pids\n");
   Put(fake.Path("/sys/fs/cgroup/user/cgroup.subtree_control"), "");
-  for (const char* f : {"memory.max", "memory.swap.max", "pids.max", "cpu.max", "cpu.weight"}) {
+  for (const char* f :
+       {"memory.max", "memory.swap.max", "memory.low", "pids.max", "cpu.max", "cpu.weight"}) {
     Put(fake.Path(std::string("/sys/fs/cgroup/user/run1/") + f), "");
   }
   Resources r;
   r.memory_max_bytes = 64 << 20;
   r.memory_swap_max_bytes = 96 << 20;
+  r.memory_low_bytes = 32 << 20;
   r.pids_max = 50;
   r.cpu_quota_us = 50000;
   r.cpu_shares = 1024;
@@ -71,11 +73,12 @@ TEST(CgroupV2Fake, LimitsLandInTheUnifiedFiles) {
   std::string dir = fake.Path("/sys/fs/cgroup/user/run1/");
   EXPECT_EQ(Slurp(dir + "memory.max"), "67108864");
   EXPECT_EQ(Slurp(dir + "memory.swap.max"), "33554432");  // OCI swap counts memory too
+  EXPECT_EQ(Slurp(dir + "memory.low"), "33554432");
   EXPECT_EQ(Slurp(dir + "pids.max"), "50");
   EXPECT_EQ(Slurp(dir + "cpu.max"), "50000 100000");
   EXPECT_EQ(Slurp(dir + "cpu.weight"), "39");
   EXPECT_EQ(Slurp(fake.Path("/sys/fs/cgroup/user/cgroup.subtree_control")), "+cpu +memory +pids");
-  EXPECT_EQ(enforced->size(), 5u);
+  EXPECT_EQ(enforced->size(), 6u);
 }
 
 TEST(CgroupV1Fake, HybridHostUsesV1ControllersAndInheritsCpuset) {
@@ -90,8 +93,10 @@ TEST(CgroupV1Fake, HybridHostUsesV1ControllersAndInheritsCpuset) {
   Put(fake.Path("/sys/fs/cgroup/cpuset/r/cpuset.cpus"), "");
   Put(fake.Path("/sys/fs/cgroup/cpuset/r/cpuset.mems"), "");
   Put(fake.Path("/sys/fs/cgroup/memory/job/r/memory.limit_in_bytes"), "");
+  Put(fake.Path("/sys/fs/cgroup/memory/job/r/memory.soft_limit_in_bytes"), "");
   Resources r;
   r.memory_max_bytes = 1 << 20;
+  r.memory_low_bytes = 1 << 19;
   r.cpuset_cpus = "1";
   std::string why;
   auto cgroup = CreateCgroup("r", r, fake.Host(), &why);
@@ -101,6 +106,7 @@ TEST(CgroupV1Fake, HybridHostUsesV1ControllersAndInheritsCpuset) {
   EXPECT_EQ(Slurp(fake.Path("/sys/fs/cgroup/cpuset/r/cpuset.mems")), "0");
   ASSERT_TRUE((*cgroup)->Apply(r).has_value());
   EXPECT_EQ(Slurp(fake.Path("/sys/fs/cgroup/memory/job/r/memory.limit_in_bytes")), "1048576");
+  EXPECT_EQ(Slurp(fake.Path("/sys/fs/cgroup/memory/job/r/memory.soft_limit_in_bytes")), "524288");
   EXPECT_EQ(Slurp(fake.Path("/sys/fs/cgroup/cpuset/r/cpuset.cpus")), "1");
 }
 

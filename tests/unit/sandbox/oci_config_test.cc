@@ -198,11 +198,13 @@ TEST(OciConfig, AnnotationsAreAccepted) {
 
 TEST(OciConfig, ResourcesAndRlimitsAreStored) {
   auto r = ConfigFromOciJson(Spec(R"(, "rlimits": [{"type": "RLIMIT_NPROC", "soft": 5, "hard": 6}])",
-                                  "", R"(, "resources": {"memory": {"limit": 1048576}, "pids": {"limit": 9}})"),
+                                  "", R"(, "resources": {"memory": {"limit": 1048576, "reservation": 524288},
+                                          "pids": {"limit": 9}})"),
                              "/b", "c");
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(r->process.rlimits.size(), 1u);
   EXPECT_EQ(*r->resources.memory_max_bytes, 1048576u);
+  EXPECT_EQ(*r->resources.memory_low_bytes, 524288u);
   EXPECT_EQ(*r->resources.pids_max, 9);
 }
 

@@ -1,0 +1,58 @@
+#include "sandbox/cli/cli_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <Poco/JSON/Object.h>
+
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+namespace snaprun::sandbox::cli {
+namespace {
+
+int log_fd = -1;
+bool log_json = false;
+
+std::string NowRfc3339() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  tm utc{};
+  gmtime_r(&now.tv_sec, &utc);
+  char text[64];
+  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace
+
+void OpenCliLog(const std::string& path, const std::string& format) {
+  if (path.empty()) return;
+  log_fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) perror(("snaprun-sandbox: --log " + path).c_str());
+  log_json = format == "json";
+}
+
+bool CliLogIsJson() { return log_fd >= 0 && log_json; }
+
+void Complain(const std::string& message) {
+  fprintf(stderr, "snaprun-sandbox: %s\n", message.c_str());
+  if (log_fd < 0) return;
+  std::string line;
+  if (log_json) {
+    Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
+    entry.set("level", "error");
+    entry.set("msg", message);
+    entry.set("time", NowRfc3339());
+    std::ostringstream out;
+    entry.stringify(out);
+    line = out.str() + "\n";
+  } else {
+    line = NowRfc3339() + " error " + message + "\n";
+  }
+  // One write: O_APPEND keeps concurrent writers' lines whole.
+  if (write(log_fd, line.data(), line.size()) < 0) perror("snaprun-sandbox: --log");
+}
+
+}  // namespace snaprun::sandbox::cli
