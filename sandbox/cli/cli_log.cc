@@ -15,17 +15,19 @@ namespace {
 int log_fd = -1;
 bool log_json = false;
 
+}  // namespace
+
 std::string NowRfc3339() {
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
   tm utc{};
   gmtime_r(&now.tv_sec, &utc);
   char text[64];
-  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char nanos[16];
+  snprintf(nanos, sizeof nanos, ".%09ldZ", now.tv_nsec);
+  return std::string(text) + nanos;
 }
-
-}  // namespace
 
 void OpenCliLog(const std::string& path, const std::string& format) {
   if (path.empty()) return;

@@ -15,6 +15,9 @@ void OpenCliLog(const std::string& path, const std::string& format);
 // "snaprun-sandbox: MESSAGE" on stderr, and an error line in the log.
 void Complain(const std::string& message);
 
+// Now as RFC 3339 in UTC with nanoseconds: log lines and the state's "created".
+std::string NowRfc3339();
+
 // Whether the log is JSON: then the monitor's stray stderr must not reach it raw.
 bool CliLogIsJson();
 

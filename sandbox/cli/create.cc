@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "sandbox/base/atomic_file.h"
+#include "sandbox/cli/cli_log.h"
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/container_state.h"
 #include "sandbox/cli/monitor.h"
@@ -46,18 +47,6 @@ std::string Annotations(const std::string& bundle) {
   } catch (const Poco::Exception&) {
     return "{}";
   }
-}
-
-std::string NowRfc3339() {
-  timespec now{};
-  clock_gettime(CLOCK_REALTIME, &now);
-  tm utc{};
-  gmtime_r(&now.tv_sec, &utc);
-  char text[64];
-  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char nanos[16];
-  snprintf(nanos, sizeof nanos, ".%09ldZ", now.tv_nsec);
-  return std::string(text) + nanos;
 }
 
 // The monitor's answer: its whole output up to EOF.
