@@ -265,4 +265,23 @@ std::vector<std::string> ListContainerIds(const std::string& root) {
   return ids;
 }
 
+Result<std::vector<NamespaceFd>> FetchNamespaces(const std::string& dir) {
+  ControlReply reply = SNAPRUN_TRY(ControlRequestFds(dir, "namespaces"));
+  std::stringstream words(reply.text);
+  std::string word;
+  if (!(words >> word) || word != "ok") {
+    return Error(ErrorCode::kSystem,
+                 "the container's monitor refused its namespaces: " + reply.text);
+  }
+  std::vector<NamespaceFd> namespaces;
+  for (size_t i = 0; words >> word; ++i) {
+    auto kind = NamespaceKindByProcName(word);
+    if (!kind || i >= reply.fds.size()) {
+      return Error(ErrorCode::kInternal, "unexpected namespace reply: " + reply.text);
+    }
+    namespaces.push_back({word, kind->clone_flag, std::move(reply.fds[i])});
+  }
+  return namespaces;
+}
+
 }  // namespace snaprun::sandbox::cli

@@ -14,6 +14,7 @@
 
 #include "sandbox/base/error.h"
 #include "sandbox/base/unique_fd.h"
+#include "sandbox/namespaces.h"
 
 namespace snaprun::sandbox::cli {
 
@@ -65,6 +66,9 @@ struct ControlReply {
 Result<ControlReply> ControlRequestFds(const std::string& dir, const std::string& request);
 // The monitor's side: one reply with FDS attached.
 Result<void> SendControlReply(int socket_fd, const std::string& text, const std::vector<int>& fds);
+
+// Init's namespaces from the monitor ("ok user mnt …" and the fds in that order).
+Result<std::vector<NamespaceFd>> FetchNamespaces(const std::string& dir);
 
 // Every container id under ROOT, sorted.
 std::vector<std::string> ListContainerIds(const std::string& root);

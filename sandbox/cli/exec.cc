@@ -127,26 +127,6 @@ Result<void> CheckTerminal(const ExecOptions& o, const Process& p) {
   return Ok();
 }
 
-// "ok user mnt …" and the fds in that order, from the monitor.
-Result<std::vector<NamespaceFd>> FetchNamespaces(const std::string& dir) {
-  ControlReply reply = SNAPRUN_TRY(ControlRequestFds(dir, "namespaces"));
-  std::stringstream words(reply.text);
-  std::string word;
-  if (!(words >> word) || word != "ok") {
-    return Error(ErrorCode::kSystem,
-                 "the container's monitor refused its namespaces: " + reply.text);
-  }
-  std::vector<NamespaceFd> namespaces;
-  for (size_t i = 0; words >> word; ++i) {
-    auto kind = NamespaceKindByProcName(word);
-    if (!kind || i >= reply.fds.size()) {
-      return Error(ErrorCode::kInternal, "unexpected namespace reply: " + reply.text);
-    }
-    namespaces.push_back({word, kind->clone_flag, std::move(reply.fds[i])});
-  }
-  return namespaces;
-}
-
 // Init stays in the host's time namespace and only its children enter the container's
 // (child_setup.cc), so it is not among the namespaces kept before GO.
 Result<void> AddTimeNamespace(pid_t init, std::vector<NamespaceFd>& namespaces) {

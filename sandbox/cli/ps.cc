@@ -15,6 +15,7 @@
 #include <map>
 #include <sstream>
 
+#include "sandbox/base/atomic_file.h"
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/container_state.h"
 
@@ -33,12 +34,8 @@ std::vector<pid_t> HostPids() {
   return pids;
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// The whole of a /proc file; "" when it is gone (the process exited meanwhile).
+std::string ReadText(const std::string& path) { return ReadFile(path, 1 << 20).value_or(""); }
 
 // Field 4 of /proc/PID/stat, after the parenthesised command name (which may hold spaces).
 pid_t ParentOf(pid_t pid) {
@@ -64,16 +61,11 @@ std::vector<pid_t> Descendants(pid_t init) {
 }
 
 Result<std::vector<pid_t>> InPidNamespaceOf(const std::string& dir, pid_t init) {
-  ControlReply reply = SNAPRUN_TRY(ControlRequestFds(dir, "namespaces"));
-  std::stringstream words(reply.text);
-  std::string word;
-  words >> word;
+  std::vector<NamespaceFd> namespaces = SNAPRUN_TRY(FetchNamespaces(dir));
   std::optional<ino_t> inode;
-  for (size_t i = 0; words >> word; ++i) {
+  for (const NamespaceFd& ns : namespaces) {
     struct stat st {};
-    if (word == "pid" && i < reply.fds.size() && fstat(reply.fds[i].get(), &st) == 0) {
-      inode = st.st_ino;
-    }
+    if (ns.name == "pid" && fstat(ns.fd.get(), &st) == 0) inode = st.st_ino;
   }
   if (!inode) return Descendants(init);
   std::string wanted = "pid:[" + std::to_string(*inode) + "]";
