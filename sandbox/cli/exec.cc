@@ -3,7 +3,9 @@
 // capabilities, rlimits, no_new_privs; its seccomp profile always), the flags change
 // that, and it joins init's namespaces, which the monitor hands over as fds, and the
 // container's cgroup (see sandbox/exec_process.h). Without --detach we wait for it,
-// forwarding signals, and exit with its status (128+signal when a signal ended it).
+// forwarding signals, and exit with its status (128+signal when a signal ended it); a
+// --tty process's pty goes to --console-socket, or without one is relayed to our own
+// stdio, as `runc exec -t` does.
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 #include "sandbox/base/atomic_file.h"
@@ -20,6 +23,7 @@
 #include "sandbox/capabilities.h"
 #include "sandbox/cli/commands.h"
 #include "sandbox/cli/container_state.h"
+#include "sandbox/cli/terminal.h"
 #include "sandbox/console.h"
 #include "sandbox/exec_process.h"
 #include "sandbox/forwarded_signals.h"
@@ -115,14 +119,14 @@ Result<Process> ExecProcess(const ExecOptions& o, const Process& container) {
   return p;
 }
 
-// The master goes to the driver's console socket; relaying a terminal to our own stdio
-// (what `run` does without one) is not done for exec.
+// The master goes to the driver's console socket; without one a foreground exec relays
+// it to our stdio, and a detached one has nowhere to put it.
 Result<void> CheckTerminal(const ExecOptions& o, const Process& p) {
   if (!o.console_socket.empty() && !p.terminal) {
     return Error(ErrorCode::kInvalidInput, "--console-socket needs --tty");
   }
-  if (p.terminal && o.console_socket.empty()) {
-    return Error(ErrorCode::kInvalidInput, "exec --tty needs --console-socket");
+  if (p.terminal && o.console_socket.empty() && o.detach) {
+    return Error(ErrorCode::kInvalidInput, "exec --tty --detach needs --console-socket");
   }
   return Ok();
 }
@@ -146,8 +150,9 @@ Result<void> AskMonitorOk(const std::string& dir, const std::string& request) {
   return Error(ErrorCode::kSystem, reply.rfind("error: ", 0) == 0 ? reply.substr(7) : reply);
 }
 
-// Under the container lock: check it runs, plan the process, start it.
-Result<pid_t> Spawn(const GlobalOptions& global, const ExecOptions& o) {
+// Under the container lock: check it runs, plan the process, start it. The terminal is
+// returned only when it is ours to relay.
+Result<SpawnedProcess> Spawn(const GlobalOptions& global, const ExecOptions& o) {
   std::string root = StateRoot(global);
   UniqueFd lock = SNAPRUN_TRY(LockContainer(root, o.id));
   std::string dir = ContainerDir(root, o.id);
@@ -175,12 +180,12 @@ Result<pid_t> Spawn(const GlobalOptions& global, const ExecOptions& o) {
     return Error::FromErrno("prctl", "PR_SET_CHILD_SUBREAPER");
   }
   SpawnedProcess spawned = SNAPRUN_TRY(SpawnInSandbox(*plan, target));
-  if (spawned.terminal) {
+  if (spawned.terminal && !o.console_socket.empty()) {
     SNAPRUN_TRY_CTX(HandOverTerminal(o.console_socket, std::move(spawned.terminal)),
                     "--console-socket " + o.console_socket);
   }
   if (!o.pid_file.empty()) SNAPRUN_TRY(WriteFileAtomic(o.pid_file, std::to_string(spawned.pid)));
-  return spawned.pid;
+  return spawned;
 }
 
 int ShellStatus(int status) {
@@ -210,10 +215,12 @@ Result<int> Wait(pid_t pid) {
 }
 
 int Exec(const GlobalOptions& global, const ExecOptions& options) {
-  auto pid = Spawn(global, options);
-  if (!ReportError(pid)) return kSetupFailed;
+  auto spawned = Spawn(global, options);
+  if (!ReportError(spawned)) return kSetupFailed;
   if (options.detach) return 0;
-  auto status = Wait(*pid);
+  std::optional<TerminalRelay> relay;  // outlives the wait: it drains the process's output
+  if (spawned->terminal) relay.emplace(std::move(spawned->terminal));
+  auto status = Wait(spawned->pid);
   return ReportError(status) ? *status : kSetupFailed;
 }
 
@@ -230,7 +237,7 @@ void RegisterExec(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   cmd->add_option("--user,-u", o->user, "UID[:GID] inside the container");
   cmd->add_option("--additional-gids,-g", o->additional_gids, "extra group ids (repeatable)")
       ->allow_extra_args(false);
-  cmd->add_flag("--tty,-t", o->tty, "a pty in the container; its master goes to --console-socket");
+  cmd->add_flag("--tty,-t", o->tty, "a pty in the container; its master goes to --console-socket, or is relayed to our stdio");
   cmd->add_option("--console-socket", o->console_socket, "where to send the terminal's master");
   cmd->add_flag("--no-new-privs", o->no_new_privs, "set no_new_privs for the process");
   cmd->add_option("--cap,-c", o->caps, "add a capability (repeatable)")->allow_extra_args(false);

@@ -198,11 +198,22 @@ TEST_P(Exec, ProcessJsonGivesArgsEnvAndCwdExactly) {
   EXPECT_NE(both.err.find("not both"), std::string::npos) << both.err;
 }
 
-TEST_P(Exec, TtyNeedsAConsoleSocket) {
+TEST_P(Exec, ADetachedTtyNeedsAConsoleSocket) {
   StartContainer();
-  auto result = Cli({"exec", "--tty", "c1", "true"});
+  auto result = Cli({"exec", "-d", "--tty", "c1", "true"});
   EXPECT_NE(result.exit_code, 0);
-  EXPECT_NE(result.err.find("needs --console-socket"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("--detach needs --console-socket"), std::string::npos) << result.err;
+}
+
+TEST_P(Exec, TtyWithoutAConsoleSocketIsRelayedToOurStdio) {
+  StartContainer();
+  auto result = RunCommand(Argv({"exec", "--tty", "c1", "sh", "-c",
+                     "[ -t 0 ] && [ -t 1 ] && echo stdio-is-tty; read line; echo got:$line; "
+                                 "exit 6"}),
+                          "typed\n");
+  EXPECT_EQ(result.exit_code, 6) << result.err;
+  EXPECT_NE(result.out.find("stdio-is-tty"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("got:typed"), std::string::npos) << result.out;
 }
 
 TEST_P(Exec, TtySendsTheMasterOfAPtyInTheContainer) {
