@@ -226,9 +226,14 @@ Result<void> RunHooks(HookKind kind, const std::vector<Hook>& hooks, const std::
   return Ok();
 }
 
-void RunHooksWarn(HookKind kind, const std::vector<Hook>& hooks, const std::string& state) {
+void RunHooksWarn(HookKind kind, const std::vector<Hook>& hooks, const std::string& state,
+                  const HookWarning& warn) {
   for (size_t i = 0; i < hooks.size(); ++i) {
-    if (auto ran = RunHook(kind, i, hooks[i], state, nullptr); !ran) {
+    auto ran = RunHook(kind, i, hooks[i], state, nullptr);
+    if (ran) continue;
+    if (warn) {
+      warn(ran.error().ToString());
+    } else {
       fprintf(stderr, "snaprun-sandbox: warning: %s\n", ran.error().ToString().c_str());
     }
   }

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,11 +29,17 @@ enum class HookKind {
 };
 const char* HookKindName(HookKind kind);  // the config.json key: "createRuntime"
 
-// What the OCI state JSON says about the container besides its status and pid.
+// Where poststart and poststop failures are reported (OCI: "log a warning"); stderr
+// when empty. The CLI passes one that also writes its --log.
+using HookWarning = std::function<void(const std::string& message)>;
+
+// What the OCI state JSON says about the container besides its status and pid, and
+// where the hooks' warnings go.
 struct HookContext {
   std::string id;
   std::string bundle;
   std::vector<std::pair<std::string, std::string>> annotations;
+  HookWarning warn = nullptr;  // for the supervisor's poststart and poststop hooks
 };
 
 // {"ociVersion", "id", "status", "pid", "bundle", "annotations"}; pid left out when 0.
@@ -42,7 +49,8 @@ std::string HookStateJson(const HookContext& context, const std::string& status,
 // index, the path and what happened (exit status or signal, and the hook's stderr).
 Result<void> RunHooks(HookKind kind, const std::vector<Hook>& hooks, const std::string& state,
                       const std::vector<NamespaceFd>* join = nullptr);
-// poststart and poststop: a failure is only reported on stderr (OCI: "log a warning").
-void RunHooksWarn(HookKind kind, const std::vector<Hook>& hooks, const std::string& state);
+// poststart and poststop: every hook runs; a failure is only a warning.
+void RunHooksWarn(HookKind kind, const std::vector<Hook>& hooks, const std::string& state,
+                  const HookWarning& warn = {});
 
 }  // namespace snaprun::sandbox

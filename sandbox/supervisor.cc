@@ -372,9 +372,11 @@ Result<RunResult> RunSandbox(const Config& config, const HookContext& context,
     }
   }
   if (hooks) SNAPRUN_TRY(SendStart(*process));
-  RunHooksWarn(HookKind::kPoststart, config.hooks.poststart, HookState(*process, "running"));
+  RunHooksWarn(HookKind::kPoststart, config.hooks.poststart, HookState(*process, "running"),
+               context.warn);
   auto result = WaitSandbox(*process, config);
-  RunHooksWarn(HookKind::kPoststop, config.hooks.poststop, HookState(*process, "stopped"));
+  RunHooksWarn(HookKind::kPoststop, config.hooks.poststop, HookState(*process, "stopped"),
+               context.warn);
   return result;
 }
 

@@ -1,6 +1,7 @@
 #include "sandbox/cli/cli_log.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <Poco/JSON/Object.h>
@@ -38,23 +39,45 @@ void OpenCliLog(const std::string& path, const std::string& format) {
 
 bool CliLogIsJson() { return log_fd >= 0 && log_json; }
 
-void Complain(const std::string& message) {
-  fprintf(stderr, "snaprun-sandbox: %s\n", message.c_str());
+namespace {
+
+// LEVEL is logrus's name, which runc's drivers parse: "error", "warning".
+void Log(const char* level, const std::string& message) {
   if (log_fd < 0) return;
   std::string line;
   if (log_json) {
     Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
-    entry.set("level", "error");
+    entry.set("level", level);
     entry.set("msg", message);
     entry.set("time", NowRfc3339());
     std::ostringstream out;
     entry.stringify(out);
     line = out.str() + "\n";
   } else {
-    line = NowRfc3339() + " error " + message + "\n";
+    line = NowRfc3339() + " " + level + " " + message + "\n";
   }
   // One write: O_APPEND keeps concurrent writers' lines whole.
   if (write(log_fd, line.data(), line.size()) < 0) perror("snaprun-sandbox: --log");
+}
+
+// A container's monitor sends its stderr to a text --log (monitor.cc), so a message
+// written to both would be in that log twice.
+bool StderrIsTheLog() {
+  struct stat err {}, log {};
+  return log_fd >= 0 && fstat(2, &err) == 0 && fstat(log_fd, &log) == 0 &&
+         err.st_dev == log.st_dev && err.st_ino == log.st_ino;
+}
+
+}  // namespace
+
+void Complain(const std::string& message) {
+  if (!StderrIsTheLog()) fprintf(stderr, "snaprun-sandbox: %s\n", message.c_str());
+  Log("error", message);
+}
+
+void Warn(const std::string& message) {
+  if (!StderrIsTheLog()) fprintf(stderr, "snaprun-sandbox: warning: %s\n", message.c_str());
+  Log("warning", message);
 }
 
 }  // namespace snaprun::sandbox::cli

@@ -14,6 +14,8 @@ void OpenCliLog(const std::string& path, const std::string& format);
 
 // "snaprun-sandbox: MESSAGE" on stderr, and an error line in the log.
 void Complain(const std::string& message);
+// "snaprun-sandbox: warning: MESSAGE" on stderr, and a warning line in the log.
+void Warn(const std::string& message);
 
 // Now as RFC 3339 in UTC with nanoseconds: log lines and the state's "created".
 std::string NowRfc3339();

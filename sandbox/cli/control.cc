@@ -117,13 +117,12 @@ void RunPoststopHooks(const ContainerRecord& record) {
   if (access((record.bundle + "/config.json").c_str(), F_OK) != 0) return;
   auto config = LoadOciBundle(record.bundle);
   if (!config) {
-    fprintf(stderr, "snaprun-sandbox: warning: poststop hooks not run: %s\n",
-            config.error().ToString().c_str());
+    Warn("poststop hooks not run: " + config.error().ToString());
     return;
   }
-  HookContext context{record.id, record.bundle, config->annotations};
+  HookContext context{record.id, record.bundle, config->annotations, Warn};
   RunHooksWarn(HookKind::kPoststop, config->hooks.poststop,
-               HookStateJson(context, "stopped", record.pid));
+               HookStateJson(context, "stopped", record.pid), Warn);
 }
 
 Result<void> Delete(const GlobalOptions& global, const std::string& id, bool force) {

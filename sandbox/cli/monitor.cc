@@ -145,7 +145,8 @@ class Monitor {
     started_ = true;
     std::string reply = SetStatus("running");
     RunHooksWarn(HookKind::kPoststart, args_.config.hooks.poststart,
-                 HookStateJson(process_->hook_context, "running", process_->pid));
+                 HookStateJson(process_->hook_context, "running", process_->pid),
+                 process_->hook_context.warn);
     return reply;
   }
 
@@ -175,7 +176,7 @@ class Monitor {
 Result<std::unique_ptr<Monitor>> Create(MonitorArgs& args, UniqueFd& monitor_lock) {
   StartOptions options{.wait_for_start = true,
                        .keep_namespaces = true,
-                       .hooks = {args.record.id, args.record.bundle, {}}};
+                       .hooks = {args.record.id, args.record.bundle, {}, Warn}};
   auto process = SNAPRUN_TRY(StartSandbox(args.config, options));
   CloseStdio(args.config.stdio);
   SNAPRUN_TRY_CTX(AwaitSetup(*process), "setting up container " + args.record.id);

@@ -81,7 +81,8 @@ int Run(const RunOptions& options) {
   }
   std::error_code ec;
   HookContext hooks{options.id,
-                    std::filesystem::absolute(options.bundle, ec).lexically_normal().string(), {}};
+                    std::filesystem::absolute(options.bundle, ec).lexically_normal().string(), {},
+                    Warn};
   while (hooks.bundle.size() > 1 && hooks.bundle.back() == '/') hooks.bundle.pop_back();
   if (auto checked = CheckConsoleSocket(*config, options.console_socket, true); !checked) {
     Complain(checked.error().ToString());

@@ -89,10 +89,13 @@ std::vector<std::string> OciBundleTest::Argv(const std::vector<std::string>& arg
   return user_ ? AsUser(*user_, argv) : argv;
 }
 
-CommandResult OciBundleTest::Create(const std::string& id, const std::vector<std::string>& flags) {
+CommandResult OciBundleTest::Create(const std::string& id, const std::vector<std::string>& flags,
+                                    const std::vector<std::string>& global_flags) {
   std::string log = dir_.path() + "/create.log";
   std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$@\" </dev/null >\"$0\" 2>&1", log};
-  std::vector<std::string> args = {"create", "--bundle", Bundle()};
+  std::vector<std::string> args = global_flags;
+  for (const char* arg : {"create", "--bundle"}) args.push_back(arg);
+  args.push_back(Bundle());
   args.insert(args.end(), flags.begin(), flags.end());
   args.push_back(id);
   for (auto& a : Argv(args)) argv.push_back(a);

@@ -49,8 +49,10 @@ class OciBundleTest : public ::testing::TestWithParam<Mode> {
   std::vector<std::string> Argv(const std::vector<std::string>& args) const;
   CommandResult Cli(const std::vector<std::string>& args) const { return RunCommand(Argv(args)); }
   // create leaves the container holding its caller's stdio, so capture pipes would
-  // stay open: its output goes to a file, returned as err.
-  CommandResult Create(const std::string& id, const std::vector<std::string>& flags = {});
+  // stay open: its output goes to a file, returned as err. GLOBAL_FLAGS go before the
+  // verb (--log, --log-format).
+  CommandResult Create(const std::string& id, const std::vector<std::string>& flags = {},
+                       const std::vector<std::string>& global_flags = {});
 
   Poco::JSON::Object::Ptr State(const std::string& id) const;
   std::string Status(const std::string& id) const;

@@ -6,6 +6,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <filesystem>
 #include <fstream>
@@ -226,6 +227,50 @@ TEST_P(HooksTest, HookSeesExactlyItsEnv) {
   auto ran = Cli({"run", "--bundle", Bundle(), "r1"});
   ASSERT_EQ(ran.exit_code, 0) << ran.err;
   EXPECT_EQ(ran.out, "ONE=1\nTWO=two words\n");
+}
+
+// OCI: a failing poststart or poststop hook is logged as a warning and changes nothing
+// else. containerd's shim reads --log, so the warning must be there, in its format.
+TEST_P(HooksTest, FailingPoststartAndPoststopHooksAreWarningsInTheLog) {
+  auto config = DefaultConfig("echo ran > /out/ran");
+  AddHook(config, "poststart", HookObject("/bin/sh", {"sh", "-c", "exit 4"}, {}));
+  AddHook(config, "poststop", HookObject("/bin/sh", {"sh", "-c", "exit 5"}, {}));
+  WriteConfig(config);
+  std::string json_log = dir_.path() + "/json.log";
+  auto ran = Cli({"--log", json_log, "--log-format", "json", "run", "--bundle", Bundle(), "r1"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_TRUE(std::filesystem::exists(Out() + "/ran"));
+  std::vector<std::string> warnings;
+  std::istringstream lines(ReadText(json_log));
+  for (std::string line; std::getline(lines, line);) {
+    auto entry = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(entry->getValue<std::string>("level"), "warning") << line;
+    warnings.push_back(entry->getValue<std::string>("msg"));
+  }
+  ASSERT_EQ(warnings.size(), 2u) << ReadText(json_log);
+  EXPECT_NE(warnings[0].find("poststart hook 0 (/bin/sh) exited with status 4"),
+            std::string::npos)
+      << warnings[0];
+  EXPECT_NE(warnings[1].find("poststop hook 0 (/bin/sh) exited with status 5"),
+            std::string::npos)
+      << warnings[1];
+
+  // create/start/delete: the container's monitor reports poststart, delete poststop, each
+  // once in a text log (the monitor's stderr is that log too).
+  std::string text_log = dir_.path() + "/text.log";
+  ASSERT_EQ(Create("c1", {}, {"--log", text_log}).exit_code, 0);
+  ASSERT_EQ(Cli({"--log", text_log, "start", "c1"}).exit_code, 0);
+  ASSERT_EQ(AwaitStatus("c1", "stopped"), "stopped");
+  auto deleted = Cli({"--log", text_log, "delete", "c1"});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_NE(deleted.err.find("warning: poststop hook 0"), std::string::npos) << deleted.err;
+  std::string text = ReadText(text_log);
+  for (const std::string kind : {"poststart", "poststop"}) {
+    EXPECT_NE(text.find(" warning " + kind + " hook 0"), std::string::npos) << text;
+    auto first = text.find(kind + " hook 0");
+    EXPECT_EQ(text.find(kind + " hook 0", first + 1), std::string::npos)
+        << "logged twice: " << text;
+  }
 }
 
 TEST_P(HooksTest, UnknownHookKeyIsRefusedWithItsPath) {
