@@ -120,7 +120,7 @@ void RunPoststopHooks(const ContainerRecord& record) {
     Warn("poststop hooks not run: " + config.error().ToString());
     return;
   }
-  HookContext context{record.id, record.bundle, config->annotations, Warn};
+  HookContext context{record.id, record.bundle, config->annotations};
   RunHooksWarn(HookKind::kPoststop, config->hooks.poststop,
                HookStateJson(context, "stopped", record.pid), Warn);
 }

@@ -237,7 +237,9 @@ void RegisterExec(CLI::App& app, const GlobalOptions& global, int* exit_code) {
   cmd->add_option("--user,-u", o->user, "UID[:GID] inside the container");
   cmd->add_option("--additional-gids,-g", o->additional_gids, "extra group ids (repeatable)")
       ->allow_extra_args(false);
-  cmd->add_flag("--tty,-t", o->tty, "a pty in the container; its master goes to --console-socket, or is relayed to our stdio");
+  cmd->add_flag("--tty,-t", o->tty,
+                "a pty in the container; its master goes to --console-socket, or is relayed "
+                "to our stdio");
   cmd->add_option("--console-socket", o->console_socket, "where to send the terminal's master");
   cmd->add_flag("--no-new-privs", o->no_new_privs, "set no_new_privs for the process");
   cmd->add_option("--cap,-c", o->caps, "add a capability (repeatable)")->allow_extra_args(false);
