@@ -33,6 +33,13 @@ struct NamespaceSet {
 enum class Network {
   kNone,  // own network namespace with only loopback, brought up
   kHost,  // the host's network namespace (no isolation)
+  kJoined,  // an existing one, named by linux.namespaces[].path (joined_namespaces.h)
+};
+
+// An existing namespace the sandbox enters instead of creating one of that kind.
+struct JoinedNamespace {
+  int clone_flag = 0;  // CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS or CLONE_NEWCGROUP
+  std::string path;    // e.g. /var/run/netns/NAME or /proc/PID/ns/net
 };
 
 // One line of /proc/PID/{uid,gid}_map.
@@ -216,6 +223,7 @@ struct Config {
   std::string domainname;
   NamespaceSet namespaces;
   Network network = Network::kNone;
+  std::vector<JoinedNamespace> joined_namespaces;
   // Empty: map the caller's uid/gid to process.uid/gid (rootless single-id map).
   std::vector<IdMapping> uid_mappings;
   std::vector<IdMapping> gid_mappings;

@@ -2,7 +2,8 @@
 // /proc/PID/ns/* before GO, while init is still dumpable: afterwards it is not, and a
 // rootless caller could no longer open them. The fds pin the namespaces, so joining
 // them later cannot land in a recycled pid's namespaces. Join order is the table's:
-// user first (it grants the capabilities the other setns calls need), then mnt, pid, …
+// user first (it grants the capabilities the other setns calls need), then mnt, pid, …;
+// namespaces the sandbox joined by path come before all of them (supervisor.cc).
 #pragma once
 
 #include <sys/types.h>

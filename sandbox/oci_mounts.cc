@@ -1,14 +1,18 @@
 #include "sandbox/oci_mounts.h"
 
+#include <sched.h>
+
 #include <Poco/JSON/Stringifier.h>
 
 #include <cctype>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string_view>
 
 #include "sandbox/device_nodes.h"
+#include "sandbox/namespaces.h"
 #include "sandbox/oci_config.h"
 #include "sandbox/seccomp.h"
 
@@ -135,15 +139,42 @@ Result<void> ParseMount(OciReader& r, const Object::Ptr& o, const std::string& a
   return Ok();
 }
 
+// A "path" entry joins that namespace instead of creating one (joined_namespaces.h);
+// each kind may appear once.
 Result<void> ParseNamespaces(OciReader& r, const Var& v, Config& c) {
   auto a = SNAPRUN_TRY(r.AsArray(v, "linux.namespaces"));
   c.namespaces = NamespaceSet{false, false, false, false, false, false};
   c.network = Network::kHost;
+  std::set<std::string> seen;
   for (size_t i = 0; i < a->size(); ++i) {
     std::string at = "linux.namespaces[" + std::to_string(i) + "]";
     auto o = SNAPRUN_TRY(r.AsObject(a->get(i), at));
-    SNAPRUN_TRY(r.OnlyKeys(o, at, {"type"}));  // "path" (joining) is not implemented
+    SNAPRUN_TRY(r.OnlyKeys(o, at, {"type", "path"}));
     std::string type = SNAPRUN_TRY(r.Str(o->get("type"), at + ".type"));
+    const NamespaceKind* kind = nullptr;
+    for (const auto& k : NamespaceKinds()) {
+      if (type == k.oci_name) kind = &k;
+    }
+    if (kind == nullptr) return r.Invalid(at + ".type", "unknown namespace \"" + type + "\"");
+    if (!seen.insert(type).second) {
+      return r.Invalid(at + ".type", "the " + type + " namespace is listed twice");
+    }
+    if (o->has("path")) {
+      std::string path = SNAPRUN_TRY(r.Str(o->get("path"), at + ".path"));
+      if (path.empty() || path[0] != '/') {
+        return r.Invalid(at + ".path", "must be an absolute path");
+      }
+      constexpr int kJoinable = CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+      int flag = kind->clone_flag;
+      if ((flag & kJoinable) == 0) {
+        return r.Invalid(at + ".path", "joining an existing " + type +
+                                           " namespace is not supported (network, ipc, uts "
+                                           "and cgroup namespaces can be joined)");
+      }
+      c.joined_namespaces.push_back({flag, path});
+      if (flag == CLONE_NEWNET) c.network = Network::kJoined;
+      continue;
+    }
     if (type == "user") c.namespaces.user = true;
     else if (type == "mount") c.namespaces.mount = true;
     else if (type == "pid") c.namespaces.pid = true;
@@ -152,7 +183,6 @@ Result<void> ParseNamespaces(OciReader& r, const Var& v, Config& c) {
     else if (type == "cgroup") c.namespaces.cgroup = true;
     else if (type == "network") c.network = Network::kNone;
     else if (type == "time") c.time_offsets = c.time_offsets.value_or(TimeOffsets{});
-    else return r.Invalid(at + ".type", "unknown namespace \"" + type + "\"");
   }
   return Ok();
 }
@@ -253,7 +283,13 @@ Result<void> ParseLinux(OciReader& r, const Object::Ptr& o, Config& c) {
     }
   }
   if (!c.namespaces.uts && (!c.hostname.empty() || !c.domainname.empty())) {
-    return r.Invalid("hostname", "needs a uts namespace in linux.namespaces");
+    // A joined uts namespace is shared: naming it would rename every member.
+    std::string joined;
+    for (const auto& j : c.joined_namespaces) {
+      if (j.clone_flag == CLONE_NEWUTS) joined = " (it joins " + j.path + ", which is shared)";
+    }
+    return r.Invalid(c.hostname.empty() ? "domainname" : "hostname",
+                     "needs a uts namespace of its own in linux.namespaces" + joined);
   }
   return Ok();
 }

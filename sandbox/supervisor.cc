@@ -18,6 +18,7 @@
 #include "sandbox/child_report.h"
 #include "sandbox/child_setup.h"
 #include "sandbox/forwarded_signals.h"
+#include "sandbox/joined_namespaces.h"
 #include "sandbox/userns.h"
 
 namespace snaprun::sandbox {
@@ -200,6 +201,16 @@ void FillCgroupResult(RunResult& result, SandboxProcess& process) {
   process.cgroup.reset();
 }
 
+// Init's namespaces in the order a later join (exec, container hooks) must take: the
+// joined ones first, while the joining process still has its caller's capabilities
+// over them, then the sandbox's own, its user namespace first.
+Result<std::vector<NamespaceFd>> KeepNamespaces(pid_t pid, uint64_t clone_flags,
+                                                const std::vector<JoinedNamespace>& joined) {
+  std::vector<NamespaceFd> kept = SNAPRUN_TRY(OpenNamespaces(pid, JoinedCloneFlags(joined)));
+  for (auto& own : SNAPRUN_TRY(OpenNamespaces(pid, clone_flags))) kept.push_back(std::move(own));
+  return kept;
+}
+
 }  // namespace
 
 SandboxProcess::~SandboxProcess() {
@@ -233,9 +244,21 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
                        config.stdio.stdout_fd, config.stdio.stderr_fd, getpid()};
   int pidfd = -1;
   process->started = std::chrono::steady_clock::now();
+  auto entered_namespaces =
+      SNAPRUN_TRY(JoinedNamespacesForClone::Enter(config.joined_namespaces));
   pid_t pid = CloneChild(process->plan->clone_flags, &pidfd, &process->clone3_fallback);
-  if (pid < 0) return Error::FromErrno("clone", "sandbox init");
+  int clone_errno = errno;
   if (pid == 0) RunChild(*process->plan, channel);
+  if (auto left = entered_namespaces.Leave(); !left) {
+    // Hooks and later runs must not start in the joined namespaces: stop here.
+    if (pid > 0) {
+      process->pid = pid;
+      process->pidfd.Reset(pidfd);
+      KillAndReap(*process);
+    }
+    return std::move(left).error().Wrap("returning from the joined namespaces");
+  }
+  if (pid < 0) return Error::FromErrno(clone_errno, "clone", "sandbox init");
   process->pid = pid;
   process->pidfd.Reset(pidfd);
   child_end.Reset();
@@ -255,7 +278,7 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
   // Before GO: init turns non-dumpable then, and its /proc/PID/ns closes to a rootless
   // caller. Exec and the container hooks join these.
   if (options.keep_namespaces || process->plan->container_hooks) {
-    auto opened = OpenNamespaces(pid, process->plan->clone_flags);
+    auto opened = KeepNamespaces(pid, process->plan->clone_flags, config.joined_namespaces);
     if (!opened) {
       KillAndReap(*process);
       return std::move(opened).error().Wrap("keeping the sandbox's namespaces");

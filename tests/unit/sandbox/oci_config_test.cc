@@ -1,4 +1,6 @@
 // OCI config.json adapter: accepted shapes and every refused key named by its path.
+#include <sched.h>
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -108,10 +110,60 @@ TEST(OciConfig, UnknownProcessKeyIsNamed) {
             std::string::npos);
 }
 
-TEST(OciConfig, NamespacePathJoinIsRefused) {
-  std::string json = R"({"ociVersion": "1.0.2", "process": {"args": ["sh"], "cwd": "/"},
-    "root": {"path": "r"}, "linux": {"namespaces": [{"type": "network", "path": "/proc/1/ns/net"}]}})";
-  EXPECT_NE(ErrorOf(json).find("linux.namespaces[0].path"), std::string::npos) << ErrorOf(json);
+// The Spec() namespaces with ENTRY added.
+std::string WithNamespace(const std::string& entry, const std::string& top_extra = "") {
+  return R"({"ociVersion": "1.0.2", "process": {"args": ["sh"], "cwd": "/"},
+    "root": {"path": "r"})" + top_extra + R"(, "linux": {"namespaces": [{"type": "user"},
+    {"type": "mount"}, {"type": "pid"}, )" + entry + R"(]}})";
+}
+
+TEST(OciConfig, NetworkIpcUtsAndCgroupPathsAreJoinedInsteadOfCreated) {
+  auto r = ConfigFromOciJson(
+      WithNamespace(R"({"type": "network", "path": "/var/run/netns/pod"},
+                       {"type": "ipc", "path": "/proc/7/ns/ipc"},
+                       {"type": "uts", "path": "/proc/7/ns/uts"},
+                       {"type": "cgroup", "path": "/proc/7/ns/cgroup"})"),
+      "/b", "config.json");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->network, Network::kJoined);
+  EXPECT_FALSE(r->namespaces.ipc);
+  EXPECT_FALSE(r->namespaces.uts);
+  EXPECT_FALSE(r->namespaces.cgroup);
+  EXPECT_TRUE(r->namespaces.pid);
+  ASSERT_EQ(r->joined_namespaces.size(), 4u);
+  EXPECT_EQ(r->joined_namespaces[0].clone_flag, CLONE_NEWNET);
+  EXPECT_EQ(r->joined_namespaces[0].path, "/var/run/netns/pod");
+  EXPECT_EQ(r->joined_namespaces[3].clone_flag, CLONE_NEWCGROUP);
+}
+
+TEST(OciConfig, UserMountPidAndTimePathsAreRefusedByPath) {
+  for (const std::string type : {"user", "mount", "pid", "time"}) {
+    std::string json = R"({"ociVersion": "1.0.2", "process": {"args": ["sh"], "cwd": "/"},
+      "root": {"path": "r"}, "linux": {"namespaces": [{"type": ")" + type +
+                       R"(", "path": "/proc/1/ns/x"}]}})";
+    std::string error = ErrorOf(json);
+    EXPECT_NE(error.find("linux.namespaces[0].path"), std::string::npos) << error;
+    EXPECT_NE(error.find("joining an existing " + type + " namespace is not supported"),
+              std::string::npos)
+        << error;
+  }
+}
+
+TEST(OciConfig, JoinedNamespaceMistakesAreNamed) {
+  std::string relative = ErrorOf(WithNamespace(R"({"type": "network", "path": "netns/pod"})"));
+  EXPECT_NE(relative.find("linux.namespaces[3].path"), std::string::npos) << relative;
+  EXPECT_NE(relative.find("absolute"), std::string::npos) << relative;
+  std::string twice = ErrorOf(WithNamespace(
+      R"({"type": "network"}, {"type": "network", "path": "/var/run/netns/pod"})"));
+  EXPECT_NE(twice.find("linux.namespaces[4].type"), std::string::npos) << twice;
+  EXPECT_NE(twice.find("listed twice"), std::string::npos) << twice;
+  std::string unknown = ErrorOf(WithNamespace(R"({"type": "pod", "path": "/x"})"));
+  EXPECT_NE(unknown.find("unknown namespace \"pod\""), std::string::npos) << unknown;
+  // A shared uts namespace cannot take the container's hostname.
+  std::string named = ErrorOf(WithNamespace(R"({"type": "uts", "path": "/proc/7/ns/uts"})",
+                                            R"(, "hostname": "mine")"));
+  EXPECT_NE(named.find("hostname"), std::string::npos) << named;
+  EXPECT_NE(named.find("it joins /proc/7/ns/uts, which is shared"), std::string::npos) << named;
 }
 
 TEST(OciConfig, HostWideSysctlIsRefusedWithPath) {
