@@ -105,21 +105,26 @@ Report Perf(const Args&) {
 }
 
 Report X32(const Args&) {
-  std::vector<Report> r;
 #if defined(__x86_64__)
-  r.push_back(InChild([] { return syscall(kX32SyscallBit | SYS_getpid); }, "x32 getpid"));
-  r.push_back(InChild(
+  return InChild([] { return syscall(kX32SyscallBit | SYS_getpid); }, "x32 getpid");
+#else
+  return {Outcome::kError, 0, "x32 only exists on x86_64"};
+#endif
+}
+
+Report I386(const Args&) {
+#if defined(__x86_64__)
+  return InChild(
       [] {
         long rc = 20;  // getpid on the i386 ABI
         asm volatile("int $0x80" : "+a"(rc) : : "memory");
         if (rc < 0) errno = static_cast<int>(-rc);
         return rc < 0 ? -1L : 0L;
       },
-      "i386 int 0x80 getpid"));
+      "i386 int 0x80 getpid");
 #else
-  r.push_back({Outcome::kError, 0, "x32 and i386 only exist on x86_64"});
+  return {Outcome::kError, 0, "the i386 ABI only exists on x86_64"};
 #endif
-  return Worst(r);
 }
 
 Report Tiocsti(const Args&) {

@@ -72,7 +72,8 @@ constexpr Command kCommands[] = {
     {"kmod", Kmod, ""},                    {"keyctl", Keyctl, ""},
     {"bpf", Bpf, ""},                      {"io_uring", IoUring, ""},
     {"perf", Perf, ""},                    {"x32", X32, ""},
-    {"kexec", Kexec, ""},                  {"tiocsti", Tiocsti, ""},
+    {"i386", I386, ""},                    {"kexec", Kexec, ""},
+    {"tiocsti", Tiocsti, ""},
     {"unix-connect", UnixConnect, "@ABSTRACT|PATH"},
 };
 

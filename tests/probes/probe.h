@@ -80,6 +80,7 @@ Report Bpf(const Args&);
 Report IoUring(const Args&);
 Report Perf(const Args&);
 Report X32(const Args&);
+Report I386(const Args&);
 Report Kexec(const Args&);
 Report Tiocsti(const Args&);
 

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 
+#include "tests/support/host_facts.h"
 #include "tests/support/process.h"
 
 namespace snaprun::sandbox {
@@ -182,6 +183,9 @@ TEST(SeccompDefault, X32SyscallKillsTheProcess) {
 
 // The i386 entry point (int 0x80) carries AUDIT_ARCH_I386: a foreign architecture.
 TEST(SeccompDefault, I386SyscallKillsTheProcess) {
+  if (auto missing = snaprun::testing::MissingI386Abi()) {
+    GTEST_SKIP() << snaprun::testing::HostFactSkip("no-i386-abi", *missing);
+  }
   Outcome out = UnderDefault([] {
     long rc = 20;  // __NR_getpid on i386
     asm volatile("int $0x80" : "+a"(rc) : : "memory");
