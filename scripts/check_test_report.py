@@ -7,7 +7,8 @@ would read as passed. Here every skip must carry one of two reasons:
   "host fact KEY: detail"  KEY is listed in tests/allowed_skips.txt, which says
                            why a host without that feature has nothing to test;
   "root only: detail" or   the test is meaningful in one mode only, and the same
-  "rootless only: detail"  test passed in that mode in this very run.
+  "rootless only: detail"  test passed in that mode in this very run (its /Root or
+                           /Rootless twin, or its root./rootless. twin).
 Anything else (a missing tool, a missing test user, a harness that could not
 start) fails the run. Each required label must also have passed tests, so a suite
 that was never discovered cannot pass by being empty.
@@ -29,7 +30,9 @@ MODE_ONLY = re.compile(r"^(root|rootless) only: ")
 
 
 def mode_of(ctest_name):
-    if ctest_name.startswith("rootless.") or ctest_name.endswith(".rootless"):
+    gtest = ctest_name.split(" ", 1)[0]
+    if (gtest.startswith("rootless.") or gtest.endswith(".rootless")
+            or gtest.endswith("/Rootless")):
         return "rootless"
     return "root"
 
@@ -40,6 +43,17 @@ def inner_name(ctest_name):
         if ctest_name.startswith(prefix):
             return ctest_name[len(prefix):]
     return ctest_name
+
+
+def passed_in(mode, gtest, passed):
+    """Whether GTEST's twin in MODE passed: a parameterised test names its mode
+    (Suite.Name/Root, Suite.Name/Rootless); any other runs under a ctest prefix
+    or suffix that names it."""
+    base, sep, suffix = gtest.rpartition("/")
+    if sep and suffix in ("Root", "Rootless"):
+        twin = base + ("/Root" if mode == "root" else "/Rootless")
+        return twin in passed["root"] or twin in passed["rootless"]
+    return gtest in passed[mode]
 
 
 def skip_message(block):
@@ -115,7 +129,7 @@ def main(argv):
         elif fact:
             problems.append(f"{name}: skipped on host fact '{fact.group(1)}', "
                             f"which tests/allowed_skips.txt does not list: {message}")
-        elif only and gtest in passed[only.group(1)]:
+        elif only and passed_in(only.group(1), gtest, passed):
             summary.append(f"  {name} ({mode}): {message} (passed {only.group(1)})")
         elif only:
             problems.append(f"{name}: skipped as {only.group(1)}-only, "

@@ -1,6 +1,6 @@
 // Filesystem attacks: writing where the sandbox is read-only, mounting, changing
 // root, device nodes, the runtime binary through /proc, host directories through
-// leaked fds, cgroupfs, sysrq and kcore, and filling a disk.
+// leaked fds, cgroupfs, sysrq and masked kernel files, and filling a disk.
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -187,17 +187,41 @@ Report Sysrq(const Args&) {
   return TryOpenForWrite("/proc/sysrq-trigger");
 }
 
-Report Kcore(const Args&) {
-  int fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC);
+// A masked path reads as empty (a /dev/null bind over a file, an empty read-only
+// tmpfs over a directory) or not at all; any byte or directory entry is an escape.
+Report MaskedRead(const Args& args) {
+  if (args.empty()) return {Outcome::kError, 0, "usage: masked-read PATH"};
+  const std::string& path = args[0];
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   int open_err = errno;
-  if (fd < 0) return Judge(fd, open_err, "open /proc/kcore");
+  if (fd < 0) return Judge(fd, open_err, "open " + path);
+  struct stat st{};
+  fstat(fd, &st);
+  if (S_ISDIR(st.st_mode)) {
+    DIR* dir = fdopendir(fd);
+    if (dir == nullptr) {
+      close(fd);
+      return {Outcome::kError, errno, Describe("fdopendir " + path, errno)};
+    }
+    std::string first;
+    while (dirent* entry = readdir(dir)) {
+      std::string name = entry->d_name;
+      if (name != "." && name != "..") {
+        first = name;
+        break;
+      }
+    }
+    closedir(dir);
+    if (!first.empty()) return {Outcome::kEscaped, 0, "list " + path + ": saw " + first};
+    return {Outcome::kBlocked, 0, "list " + path + ": empty (masked)"};
+  }
   char byte;
   ssize_t n = read(fd, &byte, 1);
   int err = errno;
   close(fd);
-  if (n == 1) return {Outcome::kEscaped, 0, "read /proc/kcore: got kernel memory"};
-  if (n == 0) return {Outcome::kBlocked, 0, "read /proc/kcore: empty (masked)"};
-  return Judge(-1, err, "read /proc/kcore");
+  if (n == 1) return {Outcome::kEscaped, 0, "read " + path + ": got data"};
+  if (n == 0) return {Outcome::kBlocked, 0, "read " + path + ": empty (masked)"};
+  return Judge(-1, err, "read " + path);
 }
 
 Report DiskFill(const Args& args) {

@@ -62,7 +62,7 @@ constexpr Command kCommands[] = {
     {"pivot-root", PivotRoot, ""},         {"chroot-escape", ChrootEscape, ""},
     {"mknod", Mknod, ""},                  {"proc-exe", ProcExe, ""},
     {"cwd-procfd", CwdProcfd, ""},         {"cgroup-write", CgroupWrite, ""},
-    {"sysrq", Sysrq, ""},                  {"kcore", Kcore, ""},
+    {"sysrq", Sysrq, ""},                  {"masked-read", MaskedRead, "PATH"},
     {"disk-fill", DiskFill, "PATH [MB]"},  {"ptrace", Ptrace, ""},
     {"caps", Caps, ""},                    {"setuid", Setuid, "SETUID_BINARY"},
     {"ids", Ids, ""},                      {"fds", Fds, ""},

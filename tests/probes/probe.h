@@ -60,7 +60,7 @@ Report ProcExe(const Args&);
 Report CwdProcfd(const Args&);
 Report CgroupWrite(const Args&);
 Report Sysrq(const Args&);
-Report Kcore(const Args&);
+Report MaskedRead(const Args&);
 Report DiskFill(const Args&);
 Report Ptrace(const Args&);
 Report Caps(const Args&);

@@ -1,12 +1,16 @@
 // The sandbox's view of the filesystem: read-only root and /proc/sys, masked
 // kernel files, cgroupfs, and the runtime's own binary out of reach.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 
 #include "tests/security/sandbox_runner.h"
+#include "tests/support/host_facts.h"
 
 namespace snaprun::security {
 namespace {
@@ -18,15 +22,41 @@ TEST(ReadonlyPaths, CorePatternNotWritable) {
   SNAPRUN_EXPECT_BLOCKED(Attack({"write-path", "/proc/sys/kernel/core_pattern"}));
 }
 
-// Without the file on the host (CONFIG_PROC_KCORE, CONFIG_MAGIC_SYSRQ off) the
-// probe's ENOENT would pass without testing the mask.
-TEST(MaskedPaths, KcoreUnreadable) {
-  if (access("/proc/kcore", F_OK) != 0) GTEST_SKIP() << "this kernel has no /proc/kcore";
-  SNAPRUN_EXPECT_BLOCKED(Attack({"kcore"}));
+// A path of the bundle's maskedPaths that every user of this host can read, with
+// the same non-empty content for any reader (not /proc/keys): the mask, not
+// permissions or an absent kernel file, is then all that stands between the
+// sandbox and it. (/proc/kcore is 0400 root: rootless, even unmasked it reads
+// as EACCES, which would pass for blocked.)
+std::optional<std::string> ReadableMaskedPath(std::string* why) {
+  for (const char* path : {"/sys/firmware", "/proc/acpi", "/proc/asound",
+                           "/proc/scsi", "/proc/timer_list", "/proc/sched_debug"}) {
+    struct stat st{};
+    if (stat(path, &st) != 0 || !(st.st_mode & S_IROTH)) continue;
+    if (S_ISDIR(st.st_mode)) {
+      std::error_code ec;
+      if ((st.st_mode & S_IXOTH) && !std::filesystem::is_empty(path, ec) && !ec) return path;
+    } else {
+      std::ifstream in(path);
+      if (in.get() != std::ifstream::traits_type::eof()) return path;
+    }
+  }
+  *why = "none of the masked paths is readable by every user and non-empty here";
+  return std::nullopt;
 }
 
+TEST(MaskedPaths, ReadableHostPathShowsNothing) {
+  std::string why;
+  std::optional<std::string> path = ReadableMaskedPath(&why);
+  if (!path) GTEST_SKIP() << testing::HostFactSkip("no-readable-masked-path", why);
+  SNAPRUN_EXPECT_BLOCKED(Attack({"masked-read", *path}));
+}
+
+// Without CONFIG_MAGIC_SYSRQ there is no trigger to write, and ENOENT inside
+// would pass without testing the read-only bind.
 TEST(ReadonlyPaths, SysrqTriggerNotWritable) {
-  if (access("/proc/sysrq-trigger", F_OK) != 0) GTEST_SKIP() << "this kernel has no sysrq";
+  if (access("/proc/sysrq-trigger", F_OK) != 0) {
+    GTEST_SKIP() << testing::HostFactSkip("no-sysrq", "/proc/sysrq-trigger is absent on the host");
+  }
   SNAPRUN_EXPECT_BLOCKED(Attack({"sysrq"}));
 }
 TEST(Cgroupfs, NotWritable) { SNAPRUN_EXPECT_BLOCKED(Attack({"cgroup-write"})); }

@@ -7,6 +7,7 @@
 
 #include "tests/security/sandbox_runner.h"
 #include "tests/support/process.h"
+#include "tests/support/host_facts.h"
 
 namespace snaprun::security {
 namespace {
@@ -63,8 +64,10 @@ bool SandboxUserHasCgroup() {
 // cgroup could be had fails this test, as it should.
 TEST(Limits, MemoryLimitCoversAllProcesses) {
   if (!SandboxUserHasCgroup()) {
-    GTEST_SKIP() << "no cgroup this user may write (snaprun-sandbox check): memory is capped "
-                    "per process by RLIMIT_AS, which Limits.MemoryHogIsStopped covers";
+    GTEST_SKIP() << ::snaprun::testing::HostFactSkip(
+        "no-delegated-cgroup",
+        "snaprun-sandbox check finds no cgroup this user may write: memory is capped per "
+        "process by RLIMIT_AS, which Limits.MemoryHogIsStopped covers");
   }
   SandboxSpec spec = Attack({"memhog", "256", "8"});
   spec.memory_limit_bytes = 64ll << 20;

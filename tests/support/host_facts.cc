@@ -34,4 +34,8 @@ std::string HostFactSkip(const std::string& key, const std::string& detail) {
   return "host fact " + key + ": " + detail;
 }
 
+std::string RootOnlySkip(const std::string& why) { return "root only: " + why; }
+
+std::string RootlessOnlySkip(const std::string& why) { return "rootless only: " + why; }
+
 }  // namespace snaprun::testing

@@ -1,6 +1,6 @@
-// Host facts a test may skip on, each detected on this machine, never assumed.
-// A skip on one of them reads "host fact KEY: detail"; scripts/check_test_report.py
-// lets a skip pass only when KEY is listed in tests/allowed_skips.txt.
+// The only reasons a test may skip (scripts/check_test_report.py refuses others):
+// a host fact, detected on this machine and never assumed, whose KEY is listed in
+// tests/allowed_skips.txt; or a mode the test has no meaning in.
 #pragma once
 
 #include <optional>
@@ -16,5 +16,11 @@ std::optional<std::string> MissingI386Abi();
 
 // The message a skip on host fact KEY carries.
 std::string HostFactSkip(const std::string& key, const std::string& detail);
+
+// The message of a skip in the mode where a test has nothing to test (rootless
+// joins are refused, so joining is tested as root). The checker accepts it only
+// when the same test passed in the other mode in the same run.
+std::string RootOnlySkip(const std::string& why);
+std::string RootlessOnlySkip(const std::string& why);
 
 }  // namespace snaprun::testing

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/oci_bundle_test.h"
+#include "tests/support/host_facts.h"
 
 namespace snaprun::testing {
 namespace {
@@ -42,7 +43,7 @@ TEST_P(CgroupLimits, ASpinnerGetsNoMoreThanItsQuota) {
   WriteSpinner();
   auto run = Cli({"run", "--bundle", Bundle(), "--result", ResultPath(), "t"});
   if (user_ && run.err.find("need a cgroup this user may write") != std::string::npos) {
-    GTEST_SKIP() << "no writable cgroup rootless here (CgroupLimits.WithoutACgroupTheQuotaIsRefused)";
+    GTEST_SKIP() << ::snaprun::testing::HostFactSkip("no-delegated-cgroup", "refused rootless (CgroupLimits.WithoutACgroupTheQuotaIsRefused)");
   }
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string text = ResultText();
@@ -67,7 +68,7 @@ TEST_P(CgroupLimits, AMemoryReservationIsHeldByTheCgroup) {
   if (run.exit_code == 125) {
     EXPECT_NE(run.err.find("memory reservation limits need a cgroup"), std::string::npos)
         << run.err;
-    GTEST_SKIP() << "no writable cgroup for this user: refused as it should be";
+    GTEST_SKIP() << ::snaprun::testing::HostFactSkip("no-delegated-cgroup", "no writable cgroup for this user: refused as it should be");
   }
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(ResultText().find("memory reservation: cgroup"), std::string::npos) << ResultText();
@@ -76,7 +77,8 @@ TEST_P(CgroupLimits, AMemoryReservationIsHeldByTheCgroup) {
 TEST_P(CgroupLimits, WithoutACgroupTheQuotaIsRefused) {
   WriteSpinner();
   auto run = Cli({"run", "--bundle", Bundle(), "t"});
-  if (run.exit_code == 0) GTEST_SKIP() << "this user may write a cgroup here";
+  if (run.exit_code == 0 && !user_) GTEST_SKIP() << ::snaprun::testing::RootlessOnlySkip("root may always create a cgroup");
+  if (run.exit_code == 0) GTEST_SKIP() << ::snaprun::testing::HostFactSkip("delegated-cgroup", "the test user may write a cgroup here");
   EXPECT_EQ(run.exit_code, 125);
   EXPECT_NE(run.err.find("linux.resources: cpu"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("snaprun-sandbox check"), std::string::npos) << run.err;

@@ -16,6 +16,7 @@
 
 #include "tests/support/console_socket.h"
 #include "tests/support/oci_bundle_test.h"
+#include "tests/support/host_facts.h"
 
 namespace snaprun::testing {
 namespace {
@@ -96,7 +97,7 @@ TEST_P(Exec, RunsInTheGivenCwdWithTheContainersEnvPlusTheGivenOnes) {
 
 TEST_P(Exec, RunsAsTheRequestedUser) {
   if (GetParam() == Mode::kRootless) {
-    GTEST_SKIP() << "rootless, only the caller's own id is mapped into the container";
+    GTEST_SKIP() << ::snaprun::testing::RootOnlySkip("rootless, only the caller's own id is mapped into the container");
   }
   // Without a user namespace uid 1000 is a real (host) id the kernel accepts.
   auto config = DefaultConfig(kLongRunning);

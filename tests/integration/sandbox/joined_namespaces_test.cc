@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/oci_bundle_test.h"
+#include "tests/support/host_facts.h"
 
 namespace snaprun::testing {
 namespace {
@@ -114,7 +115,7 @@ constexpr char kReportNamespaces[] =
     "hostname > /out/hostname";
 
 TEST_P(JoinedNamespaces, RunLandsInThePodsNamespacesAndTheHooksDoNot) {
-  if (!AsRoot()) GTEST_SKIP() << "rootless joins are refused: see the next test";
+  if (!AsRoot()) GTEST_SKIP() << ::snaprun::testing::RootOnlySkip("rootless joins are refused (RootlessJoinIsRefused…)");
   auto config = PodConfig(kReportNamespaces);
   // poststart runs in the runtime's namespaces: they must be its own again.
   Poco::JSON::Object::Ptr hook = new Poco::JSON::Object;
@@ -141,7 +142,7 @@ TEST_P(JoinedNamespaces, RunLandsInThePodsNamespacesAndTheHooksDoNot) {
 }
 
 TEST_P(JoinedNamespaces, ExecJoinsThePodsNetworkToo) {
-  if (!AsRoot()) GTEST_SKIP() << "rootless joins are refused: see the next test";
+  if (!AsRoot()) GTEST_SKIP() << ::snaprun::testing::RootOnlySkip("rootless joins are refused (RootlessJoinIsRefused…)");
   WriteConfig(PodConfig("echo started > /out/started; exec sleep 1000"));
   auto created = Create("c1");
   ASSERT_EQ(created.exit_code, 0) << created.err;
@@ -153,7 +154,7 @@ TEST_P(JoinedNamespaces, ExecJoinsThePodsNetworkToo) {
 }
 
 TEST_P(JoinedNamespaces, RootlessJoinIsRefusedWithTheReasonAndLeavesNothing) {
-  if (AsRoot()) GTEST_SKIP() << "root may join";
+  if (AsRoot()) GTEST_SKIP() << ::snaprun::testing::RootlessOnlySkip("root may join");
   WriteConfig(PodConfig("echo ran > /out/ran"));
   auto created = Create("c1");
   EXPECT_NE(created.exit_code, 0);

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tests/support/oci_bundle_test.h"
+#include "tests/support/host_facts.h"
 
 namespace snaprun::testing {
 namespace {
@@ -117,7 +118,7 @@ TEST_P(PausePs, PauseWithoutACgroupIsRefusedClearly) {
 
 TEST_P(PausePs, PauseFreezesTheCounterAndResumeThawsIt) {
   StartContainer(kCounter, true);
-  if (CgroupOf("c1").empty()) GTEST_SKIP() << "no cgroup this user may write (rlimits instead)";
+  if (CgroupOf("c1").empty()) GTEST_SKIP() << ::snaprun::testing::HostFactSkip("no-delegated-cgroup", "no cgroup this user may write (rlimits instead)");
   ASSERT_TRUE(CounterMovesFrom(""));
   auto paused = Cli({"pause", "c1"});
   ASSERT_EQ(paused.exit_code, 0) << paused.err;
@@ -138,7 +139,7 @@ TEST_P(PausePs, PauseFreezesTheCounterAndResumeThawsIt) {
 
 TEST_P(PausePs, KillAndForcedDeleteOfAPausedContainerWork) {
   StartContainer(kCounter, true);
-  if (CgroupOf("c1").empty()) GTEST_SKIP() << "no cgroup this user may write (rlimits instead)";
+  if (CgroupOf("c1").empty()) GTEST_SKIP() << ::snaprun::testing::HostFactSkip("no-delegated-cgroup", "no cgroup this user may write (rlimits instead)");
   ASSERT_EQ(Cli({"pause", "c1"}).exit_code, 0);
   auto refused = Cli({"delete", "c1"});
   EXPECT_NE(refused.exit_code, 0);

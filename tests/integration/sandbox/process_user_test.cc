@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/oci_bundle_test.h"
+#include "tests/support/host_facts.h"
 
 namespace snaprun::testing {
 namespace {
@@ -46,7 +47,7 @@ class ProcessUser : public OciBundleTest {
 };
 
 TEST_P(ProcessUser, RangesMappedByRootGiveExactlyTheConfiguredIds) {
-  if (user_) GTEST_SKIP() << "ranges without /etc/subuid entries need root";
+  if (user_) GTEST_SKIP() << ::snaprun::testing::RootOnlySkip("ranges without /etc/subuid entries need root");
   auto config = DefaultConfig(kReportIds);
   config->getObject("process")->set("user", User(1000, 1000, {10, 20}));
   config->getObject("linux")->set("uidMappings", Range(0, 200000, 65536));
@@ -57,7 +58,7 @@ TEST_P(ProcessUser, RangesMappedByRootGiveExactlyTheConfiguredIds) {
 }
 
 TEST_P(ProcessUser, AnUnmappedAdditionalGidIsRefusedByName) {
-  if (user_) GTEST_SKIP() << "ranges without /etc/subuid entries need root";
+  if (user_) GTEST_SKIP() << ::snaprun::testing::RootOnlySkip("ranges without /etc/subuid entries need root");
   auto config = DefaultConfig("echo ran");
   config->getObject("process")->set("user", User(0, 0, {70000}));
   config->getObject("linux")->set("uidMappings", Range(0, 200000, 65536));
@@ -70,7 +71,7 @@ TEST_P(ProcessUser, AnUnmappedAdditionalGidIsRefusedByName) {
 }
 
 TEST_P(ProcessUser, RootlessSingleIdMapRefusesAdditionalGidsInsteadOfDroppingThem) {
-  if (!user_) GTEST_SKIP() << "the single-id map is the rootless default";
+  if (!user_) GTEST_SKIP() << ::snaprun::testing::RootlessOnlySkip("the single-id map is the rootless default");
   auto config = DefaultConfig("echo ran");
   config->getObject("process")->set("user", User(0, 0, {1, 2}));
   auto r = RunWith(config);
@@ -81,7 +82,7 @@ TEST_P(ProcessUser, RootlessSingleIdMapRefusesAdditionalGidsInsteadOfDroppingThe
 }
 
 TEST_P(ProcessUser, TheCallersSupplementaryGroupsAreNotInherited) {
-  if (user_) GTEST_SKIP() << "a rootless caller's groups show only as the overflow gid";
+  if (user_) GTEST_SKIP() << ::snaprun::testing::RootOnlySkip("a rootless caller's groups show only as the overflow gid");
   auto config = DefaultConfig(kReportIds);
   // No user namespace: the host's group ids would show as they are.
   auto namespaces = config->getObject("linux")->getArray("namespaces");

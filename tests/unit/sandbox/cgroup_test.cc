@@ -14,6 +14,7 @@
 
 #include "sandbox/host_facts.h"
 #include "tests/support/process.h"
+#include "tests/support/host_facts.h"
 
 namespace snaprun::sandbox {
 namespace {
@@ -253,7 +254,7 @@ TEST(CgroupRootless, UnprivilegedUserWithoutDelegationGetsNoCgroup) {
   int status = 0;
   waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
-  if (WEXITSTATUS(status) == 92) GTEST_SKIP() << "this host delegates a cgroup to the user";
+  if (WEXITSTATUS(status) == 92) GTEST_SKIP() << ::snaprun::testing::HostFactSkip("delegated-cgroup", "this host delegates a cgroup to the user");
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 

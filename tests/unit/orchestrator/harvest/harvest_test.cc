@@ -11,6 +11,7 @@
 #include "orchestrator/snapshot/file_hasher.h"
 #include "orchestrator/store/fs_at.h"
 #include "tests/unit/orchestrator/harvest/harvest_fixture.h"
+#include "tests/support/host_facts.h"
 
 namespace snaprun::orchestrator {
 namespace {
@@ -118,7 +119,7 @@ TEST_F(HarvestTest, SocketIsSkipped) {
 }
 
 TEST_F(HarvestTest, DeviceNodeIsSkippedAsRoot) {
-  if (::geteuid() != 0) GTEST_SKIP() << "mknod of a device needs root";
+  if (::geteuid() != 0) GTEST_SKIP() << ::snaprun::testing::RootOnlySkip("mknod of a device needs root");
   ASSERT_EQ(::mknod((outputs_ + "/null").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
   OutputsResult r = HarvestOk();
   EXPECT_EQ(FindEntry(r.manifest, "null"), nullptr);
