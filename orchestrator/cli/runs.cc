@@ -3,13 +3,13 @@
 // RUN is an id, a unique prefix of one, or `last`.
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <thread>
 
 #include "orchestrator/cli/commands.h"
 #include "orchestrator/cli/run_history.h"
@@ -18,6 +18,7 @@
 #include "orchestrator/run/record_view.h"
 #include "orchestrator/run/run_dir.h"
 #include "sandbox/base/atomic_file.h"
+#include "sandbox/base/syscall.h"
 
 namespace snaprun::orchestrator::cli {
 namespace {
@@ -81,57 +82,81 @@ int Show(const std::string& reference, bool json) {
   return 0;
 }
 
-// A command that ignores SIGTERM outlives the grace: SIGKILL the supervisor, which
-// takes the sandbox with it (PDEATHSIG), and record the run canceled rather than
-// leave it to the lost-run sweep.
-int KillUnresponsiveRun(HistoryStore& history, const RunRecord& run) {
-  ::kill(static_cast<pid_t>(*run.supervisor_pid), SIGKILL);
-  for (int i = 0; i < 100 && SupervisorAlive(run.supervisor_pid, run.supervisor_start_time); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+// How long a canceled run's supervisor has to end the run itself.
+constexpr int kCancelGraceMs = 15000;
+
+// Whether the process behind PIDFD exited within TIMEOUT_MS (a pidfd reads as
+// readable once its process has exited).
+bool WaitForExit(int pidfd, int timeout_ms) {
+  pollfd ready = {pidfd, POLLIN, 0};
+  return RetryOnEintr([&] { return ::poll(&ready, 1, timeout_ms); }) == 1;
+}
+
+// The state the history holds once the supervisor is gone. A command that ignores
+// SIGTERM outlives the grace: SIGKILL the supervisor, which takes the sandbox with it
+// (PDEATHSIG), and record the run canceled rather than leave it to the lost-run sweep.
+int ReportCanceled(HistoryStore& history, const RunRecord& run, int pidfd) {
+  bool killed = false;
+  if (!WaitForExit(pidfd, kCancelGraceMs)) {
+    ::syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+    WaitForExit(pidfd, -1);
+    killed = true;
+  }
+  auto now = history.Get(run.id);
+  if (now && IsTerminal(now->state)) {
+    std::printf("%s %s\n", run.id.c_str(), RunStateName(now->state));
+    return 0;
   }
   if (auto updated = history.Update(run.id, StateChange(RunState::kCanceled)); !updated) {
     return ReportError(updated.error());
   }
-  std::printf("%s canceled (killed after the grace period)\n", run.id.c_str());
+  std::printf("%s canceled%s\n", run.id.c_str(), killed ? " (killed after the grace period)" : "");
   return 0;
 }
 
-// Signals the supervisor, which ends the run `canceled`; waits (briefly) to say so.
+// The supervisor of a live RUN, pinned by a pidfd; an error when the run has ended.
+Result<UniqueFd> LiveSupervisor(const RunRecord& run) {
+  if (IsTerminal(run.state)) {
+    return Error(ErrorCode::kInvalidInput, "run " + run.id + " already ended " +
+                                               RunStateName(run.state));
+  }
+  if (!run.supervisor_pid || !run.supervisor_start_time) {
+    return Error(ErrorCode::kNotFound, "run " + run.id + " has no recorded supervisor");
+  }
+  auto pidfd = OpenSupervisor(*run.supervisor_pid, *run.supervisor_start_time);
+  if (!pidfd) return std::move(pidfd).error().Wrap("run " + run.id);
+  return pidfd;
+}
+
+// Signals the supervisor through its pidfd, which ends the run `canceled`; waits for it.
 int Cancel(const std::string& reference) {
   auto history = OpenRunHistory();
   if (!history) return ReportError(history.error());
   auto run = FindRun(**history, reference);
   if (!run) return ReportError(run.error());
-  if (IsTerminal(run->state)) {
-    return ReportError(Error(ErrorCode::kInvalidInput, "run " + run->id + " already ended " +
-                                                           RunStateName(run->state)));
-  }
-  if (!run->supervisor_pid || !SupervisorAlive(run->supervisor_pid, run->supervisor_start_time)) {
-    return ReportError(Error(ErrorCode::kNotFound, "run " + run->id + " has no live supervisor"));
-  }
+  auto pidfd = LiveSupervisor(*run);
+  if (!pidfd) return ReportError(pidfd.error());
   RunDir dir = RunDirFor(SnaprunHomePath(), run->id);
   if (auto marked = WriteFileAtomic(dir.cancel_marker(), "", 0644); !marked) {
     return ReportError(marked.error());
   }
-  if (::kill(static_cast<pid_t>(*run->supervisor_pid), SIGTERM) != 0) {
-    return ReportError(Error::FromErrno("kill", "supervisor of run " + run->id));
+  if (::syscall(SYS_pidfd_send_signal, pidfd->get(), SIGTERM, nullptr, 0) != 0) {
+    return ReportError(Error::FromErrno("pidfd_send_signal SIGTERM", "supervisor of run " + run->id));
   }
-  for (int i = 0; i < 300; ++i) {
-    auto now = (*history)->Get(run->id);
-    if (now && IsTerminal(now->state)) {
-      std::printf("%s %s\n", run->id.c_str(), RunStateName(now->state));
-      return 0;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return KillUnresponsiveRun(**history, *run);
+  return ReportCanceled(**history, *run, pidfd->get());
 }
 
+// Only a finished run is removed: a live one's supervisor still writes its directory.
 int Remove(const std::string& reference) {
   auto history = OpenRunHistory();
   if (!history) return ReportError(history.error());
   auto run = FindRun(**history, reference);
   if (!run) return ReportError(run.error());
+  if (!IsTerminal(run->state)) {
+    return ReportError(Error(ErrorCode::kInvalidInput,
+                             "run " + run->id + " is " + RunStateName(run->state) +
+                                 ": cancel it first (snaprun cancel " + run->id + ")"));
+  }
   if (auto removed = (*history)->Remove(run->id); !removed) return ReportError(removed.error());
   std::error_code ec;
   std::filesystem::remove_all(RunDirFor(SnaprunHomePath(), run->id).root, ec);

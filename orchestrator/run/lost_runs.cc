@@ -1,5 +1,8 @@
 #include "orchestrator/run/lost_runs.h"
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "orchestrator/history/git_provenance.h"
 
 namespace snaprun::orchestrator {
@@ -10,6 +13,20 @@ bool SupervisorAlive(std::optional<int64_t> pid, std::optional<uint64_t> start_t
   if (!pid || !start_time) return true;
   std::optional<uint64_t> now = ReadProcessStartTime(static_cast<pid_t>(*pid));
   return now && *now == *start_time;
+}
+
+Result<UniqueFd> OpenSupervisor(int64_t pid, uint64_t start_time) {
+  std::string what = "supervisor pid " + std::to_string(pid);
+  UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(pid), 0)));
+  if (!fd) {
+    if (errno == ESRCH) return Error(ErrorCode::kNotFound, what + " has exited");
+    return Error::FromErrno("pidfd_open", what);
+  }
+  std::optional<uint64_t> now = ReadProcessStartTime(static_cast<pid_t>(pid));
+  if (!now || *now != start_time) {
+    return Error(ErrorCode::kNotFound, what + " has exited (the pid now names another process)");
+  }
+  return fd;
 }
 
 Result<size_t> MarkLostRuns(HistoryStore& history) {

@@ -12,11 +12,18 @@
 
 #include "orchestrator/history/history_store.h"
 #include "sandbox/base/error.h"
+#include "sandbox/base/unique_fd.h"
 
 namespace snaprun::orchestrator {
 
 // Whether the process PID that started at START_TIME (clock ticks) still exists.
 bool SupervisorAlive(std::optional<int64_t> pid, std::optional<uint64_t> start_time);
+
+// A pidfd for the supervisor PID, opened only when that process is the one that
+// started at START_TIME. The pidfd is opened before the start time is read, so a
+// match proves it names the recorded process; a signal sent through it can then
+// never reach a process that reused the pid. kNotFound when the supervisor is gone.
+Result<UniqueFd> OpenSupervisor(int64_t pid, uint64_t start_time);
 
 // Marks every lost run; returns how many were marked.
 Result<size_t> MarkLostRuns(HistoryStore& history);
