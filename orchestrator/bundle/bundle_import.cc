@@ -88,7 +88,8 @@ Result<ImportedRun> ImportBundle(const std::string& path, const std::string& hom
 }
 
 Result<QueuedRun> QueueBundledRun(const std::string& bundle, const std::vector<std::string>& overrides,
-                                  const std::string& home, SqliteHistoryStore& history) {
+                                  const std::string& home, SqliteHistoryStore& history,
+                                  const RunAllowances& allowed) {
   ImportedRun imported = SNAPRUN_TRY(ImportBundle(bundle, home, history));
   const RunRecord& original = imported.info.run;
   RunSpec spec = SNAPRUN_TRY(
@@ -98,6 +99,7 @@ Result<QueuedRun> QueueBundledRun(const std::string& bundle, const std::vector<s
   origin.stored = StoredInputs{original.snapshot_digest, image};
   origin.git = original.git;
   origin.queued_detail = "from bundle " + bundle + " of run " + original.id;
+  origin.allowed = allowed;
   return QueueSpec(std::move(spec), origin, home, history);
 }
 

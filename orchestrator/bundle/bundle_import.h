@@ -27,8 +27,10 @@ Result<ImportedRun> ImportBundle(const std::string& path, const std::string& hom
 
 // Imports BUNDLE, then queues a new run of its spec (with OVERRIDES) on its snapshot and
 // image (by digest; kNotFound naming the digest when neither the bundle nor this machine
-// has it). The host image is this machine's host image.
+// has it). The host image is this machine's host image. The import stays when the
+// spec asks for more than ALLOWED covers: it is what `snaprun import` would keep.
 Result<QueuedRun> QueueBundledRun(const std::string& bundle, const std::vector<std::string>& overrides,
-                                  const std::string& home, SqliteHistoryStore& history);
+                                  const std::string& home, SqliteHistoryStore& history,
+                                  const RunAllowances& allowed);
 
 }  // namespace snaprun::orchestrator

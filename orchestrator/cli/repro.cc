@@ -29,6 +29,7 @@ struct ReproOptions {
   double atol = 0;
   size_t lines = kDefaultLines;
   bool json = false;
+  bool allow_host_network = false;
 };
 
 struct DiffOptions {
@@ -51,6 +52,7 @@ int Repro(const ReproOptions& options) {
   request.spec_file = options.file;
   request.overrides = options.sets;
   request.runs = options.runs;
+  request.allowed.host_network = options.allow_host_network;
   if (!options.vary.empty()) {
     auto set = ParseVariations(options.vary);
     if (!set) return Trouble(set.error());
@@ -118,6 +120,8 @@ void AddReproCommands(CLI::App& app, int* exit_code) {
                   "and dir-order)");
   cmd->add_option("--set", repro->sets, "override a spec value: key.path=VALUE (repeatable)");
   cmd->add_flag("--json", repro->json, "print the report as JSON");
+  cmd->add_flag("--allow-host-network", repro->allow_host_network,
+                "let a spec with `network: host` share the host's network");
   AddComparisonOptions(cmd, &repro->rtol, &repro->atol, &repro->lines);
   cmd->callback([repro, exit_code] { *exit_code = Repro(*repro); });
 

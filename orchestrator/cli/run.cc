@@ -24,6 +24,7 @@ struct RunOptions {
   std::vector<std::string> sets;
   std::string from;  // a bundle (snaprun export) instead of FILE
   bool detach = false;
+  RunAllowances allowed;
 };
 
 int ReportEnd(const RunEnd& end) {
@@ -72,8 +73,9 @@ int Run(const RunOptions& options) {
   if (options.file.empty() == options.from.empty()) {
     return ReportError(Error(ErrorCode::kInvalidInput, "give a spec file or --from BUNDLE"));
   }
-  auto run = options.from.empty() ? QueueRun(options.file, options.sets, *home, **history)
-                                  : QueueBundledRun(options.from, options.sets, *home, **history);
+  auto run = options.from.empty()
+                 ? QueueRun(options.file, options.sets, *home, **history, options.allowed)
+                 : QueueBundledRun(options.from, options.sets, *home, **history, options.allowed);
   if (!run) return ReportError(run.error());
   if (options.detach) {
     history->reset();  // the supervisor opens its own connection after the fork
@@ -104,6 +106,8 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--from", options->from, "run the snapshot and spec of a bundle (snaprun export)");
   cmd->add_flag("--detach,-d", options->detach, "return at once with the run id");
   cmd->add_option("--set", options->sets, "override a spec value: key.path=VALUE (repeatable)");
+  cmd->add_flag("--allow-host-network", options->allowed.host_network,
+                "let a spec with `network: host` share the host's network");
   cmd->callback([options, exit_code] { *exit_code = Run(*options); });
 }
 

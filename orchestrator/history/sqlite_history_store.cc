@@ -5,7 +5,11 @@
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/Statement.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <random>
 #include <thread>
 
@@ -79,6 +83,15 @@ SqliteHistoryStore::SqliteHistoryStore(std::string path, Poco::Data::Session ses
     : path_(std::move(path)), session_(std::move(session)) {}
 
 Result<std::unique_ptr<SqliteHistoryStore>> SqliteHistoryStore::Open(const std::string& path) {
+  // SQLite would create a new database under the umask (often 0644), and its -wal
+  // and -shm files copy the database's mode. The history holds commands and
+  // environments: it starts 0600, and SQLite opens an empty file as a new database.
+  int created = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (created >= 0) {
+    ::close(created);
+  } else if (errno != EEXIST) {
+    return Error::FromErrno("create history database", path);
+  }
   Poco::Data::SQLite::Connector::registerConnector();
   std::unique_ptr<SqliteHistoryStore> store;
   try {

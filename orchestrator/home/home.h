@@ -9,7 +9,13 @@
 namespace snaprun::orchestrator {
 
 std::string SnaprunHomePath();
-// Creates the home directory (mode 0700) and its top-level layout if missing.
+
+// Refuses a home that is not a directory, is owned by another user, or is group-
+// or world-writable: whoever can write it can swap the snapshots, images and
+// history that runs trust. An existing home's mode is left as its owner set it.
+Result<void> CheckHomeIsPrivate(const std::string& home);
+
+// Creates the home directory (mode 0700) if missing, then checks it is private.
 Result<std::string> EnsureSnaprunHome();
 
 }  // namespace snaprun::orchestrator

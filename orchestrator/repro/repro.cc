@@ -72,6 +72,7 @@ Result<ReproReport> RunRepro(const ReproRequest& request, const std::string& hom
   report.repro_id = NewRunId();
   report.variations = request.variations;
   RunOrigin origin;
+  origin.allowed = request.allowed;
   origin.repro = ReproMember{report.repro_id, 1, request.variations, AllowedCpus()};
   for (int index = 1; index <= request.runs; ++index) {
     if (CancelRequested()) return Canceled(report.repro_id);

@@ -22,6 +22,7 @@ struct ReproRequest {
   int runs = 2;  // at least 2
   VariationSet variations = DefaultVariations();
   CompareOptions compare;
+  RunAllowances allowed;
 };
 
 struct ReproRun {

@@ -98,13 +98,17 @@ RunEnd AfterCommand(const QueuedRun& run, HistoryStore& history, const Supervise
 }  // namespace
 
 Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::string>& overrides,
-                           const std::string& home, HistoryStore& history) {
+                           const std::string& home, HistoryStore& history,
+                           const RunAllowances& allowed) {
   RunSpec spec = SNAPRUN_TRY(LoadRunSpec(spec_file, overrides));
-  return QueueSpec(std::move(spec), RunOrigin{}, home, history);
+  RunOrigin origin;
+  origin.allowed = allowed;
+  return QueueSpec(std::move(spec), origin, home, history);
 }
 
 Result<QueuedRun> QueueSpec(RunSpec spec, const RunOrigin& origin, const std::string& home,
                             HistoryStore& history) {
+  SNAPRUN_TRY(CheckAllowed(spec, origin.allowed));
   QueuedRun run;
   run.spec = std::move(spec);
   run.stored = origin.stored;

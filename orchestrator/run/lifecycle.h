@@ -12,6 +12,7 @@
 
 #include "orchestrator/history/history_store.h"
 #include "orchestrator/run/outputs_harvester.h"
+#include "orchestrator/run/run_allowances.h"
 #include "orchestrator/run/run_dir.h"
 #include "orchestrator/run/variation.h"
 #include "orchestrator/spec/run_spec.h"
@@ -52,6 +53,7 @@ struct RunOrigin {
   std::optional<GitProvenance> git;  // unset: read from spec.code_dir
   std::string queued_detail;         // the queued event's detail; empty: the spec path
   std::optional<ReproMember> repro;  // set for the runs of `snaprun repro`
+  RunAllowances allowed;             // weakening fields the command line allowed
 };
 
 struct SuperviseOptions {
@@ -60,12 +62,14 @@ struct SuperviseOptions {
   OutputsHarvester harvest;  // empty: outputs stay in the run directory only
 };
 
-// Loads the spec (with OVERRIDES) and records the run as queued. A bad spec fails here,
-// before anything is recorded.
+// Loads the spec (with OVERRIDES) and records the run as queued. A bad spec, or one
+// with a weakening field ALLOWED does not cover, fails here, before anything is recorded.
 Result<QueuedRun> QueueRun(const std::string& spec_file, const std::vector<std::string>& overrides,
-                           const std::string& home, HistoryStore& history);
+                           const std::string& home, HistoryStore& history,
+                           const RunAllowances& allowed);
 
-// Records a run of SPEC (already loaded, overrides applied) as queued.
+// Records a run of SPEC (already loaded, overrides applied) as queued, once
+// CheckAllowed passes it.
 Result<QueuedRun> QueueSpec(RunSpec spec, const RunOrigin& origin, const std::string& home,
                             HistoryStore& history);
 

@@ -3,6 +3,7 @@
 // its promise. No test asserts on wall time; waits poll with a generous bound.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
@@ -54,6 +55,51 @@ TEST_P(RunCli, OutputsLogsAndConsoleArriveIntact) {
   CommandResult logs = h().Snaprun({"logs", id});
   EXPECT_NE(logs.out.find("to-stdout"), std::string::npos);
   EXPECT_NE(logs.out.find("[train.log] progress"), std::string::npos) << logs.out;
+}
+
+mode_t PermissionsOf(const std::string& path) {
+  struct stat st{};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 07777;
+}
+
+TEST_P(RunCli, TheHistoryAndEachRunDirectoryAreOnlyTheOwners) {
+  CommandResult run = h().Snaprun({"run", h().WriteSpec(Spec("private", "echo hi"))});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string id = RunIdFrom(run.err);
+  EXPECT_EQ(PermissionsOf(h().home() + "/history.db"), 0600u);
+  EXPECT_EQ(PermissionsOf(h().home() + "/runs"), 0700u);
+  EXPECT_EQ(PermissionsOf(h().RunDir(id)), 0700u);
+}
+
+// Anyone could swap the snapshots and history of a home every user may write.
+TEST_P(RunCli, AHomeOthersMayWriteIsRefusedBeforeAnythingIsWritten) {
+  std::string spec = h().WriteSpec(Spec("refused", "echo hi"));
+  ASSERT_EQ(::chmod(h().home().c_str(), 0777), 0);
+  CommandResult run = h().Snaprun({"run", spec});
+  ::chmod(h().home().c_str(), 0700);
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find(h().home() + " is writable by every user (mode 0777)"), std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.out, "");
+  EXPECT_TRUE(std::filesystem::is_empty(h().home()));
+}
+
+// network: host is the user's call for one run, not a line a spec can slip in.
+TEST_P(RunCli, NetworkHostIsRefusedWithoutTheFlagAndRecordsNothing) {
+  std::string spec =
+      h().WriteSpec(Spec("hostnet", "readlink /proc/self/ns/net", "network: host\n"));
+  CommandResult refused = h().Snaprun({"run", spec});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("network: host"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--allow-host-network"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.out, "");
+  EXPECT_NE(h().Snaprun({"show", "last"}).exit_code, 0);  // no run was recorded
+
+  CommandResult allowed = h().Snaprun({"run", "--allow-host-network", spec});
+  ASSERT_EQ(allowed.exit_code, 0) << allowed.err;
+  std::error_code ec;
+  EXPECT_EQ(allowed.out, std::filesystem::read_symlink("/proc/self/ns/net", ec).string() + "\n");
 }
 
 TEST_P(RunCli, SecondRunSeesNoneOfTheFirstRunsScratchWrites) {
@@ -156,6 +202,34 @@ TEST_P(RunCli, CancelEndsCanceled) {
 TEST_P(RunCli, CancelKillsACommandThatIgnoresSigterm) {
   ExpectCancelEndsCanceled(h(), "stubborn",
                            "trap \"\" TERM; echo started; while :; do sleep 1; done");
+}
+
+// rm of a live run would delete the directory its supervisor still writes.
+TEST_P(RunCli, RmRefusesALiveRunAndKeepsItsRecordAndDirectory) {
+  std::string spec = h().WriteSpec(Spec("live", "echo started; sleep 300"));
+  CommandResult run = h().Snaprun({"run", "--detach", spec});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string id = Trim(run.out);
+  ASSERT_EQ(h().WaitForState(id, {"running"}), "running");
+  CommandResult removed = h().Snaprun({"rm", id});
+  EXPECT_NE(removed.exit_code, 0);
+  EXPECT_NE(removed.err.find("cancel it first"), std::string::npos) << removed.err;
+  EXPECT_EQ(h().State(id), "running");
+  EXPECT_TRUE(std::filesystem::exists(h().RunDir(id)));
+  ASSERT_EQ(h().Snaprun({"cancel", id}).exit_code, 0);
+  ASSERT_EQ(h().WaitForState(id, {"canceled"}), "canceled");
+  CommandResult again = h().Snaprun({"rm", id});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_FALSE(std::filesystem::exists(h().RunDir(id)));
+}
+
+TEST_P(RunCli, CancelOfAFinishedRunIsRefusedAndChangesNothing) {
+  CommandResult run = h().Snaprun({"run", h().WriteSpec(Spec("done", "true"))});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  CommandResult cancel = h().Snaprun({"cancel", "last"});
+  EXPECT_NE(cancel.exit_code, 0);
+  EXPECT_NE(cancel.err.find("already ended completed"), std::string::npos) << cancel.err;
+  EXPECT_EQ(h().State("last"), "completed");
 }
 
 TEST_P(RunCli, KilledSupervisorGivesLostRunWithLogsAndNoStrayProcess) {

@@ -2,6 +2,7 @@
 #include "orchestrator/history/sqlite_history_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -42,6 +43,22 @@ RunRecord FullRun() {
   run.spec_json = R"({"name":"train"})";
   run.git = GitProvenance{"https://git.example/r.git", "main", std::string(40, 'a'), true};
   return run;
+}
+
+// The history holds commands and environments; the umask (0022 here) would make
+// a database SQLite creates, and the -wal and -shm files copying its mode, 0644.
+TEST_F(SqliteHistoryTest, TheDatabaseAndItsWalFilesAreOnlyTheOwners) {
+  mode_t old_mask = ::umask(022);
+  std::string path = dir_.path() + "/fresh.db";
+  auto opened = SqliteHistoryStore::Open(path);
+  ::umask(old_mask);
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  ASSERT_TRUE((*opened)->Create(FullRun()).has_value());
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat st{};
+    ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
+  }
 }
 
 TEST_F(SqliteHistoryTest, CreatedRunReadsBackWithEveryField) {
