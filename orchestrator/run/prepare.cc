@@ -25,7 +25,8 @@ Result<PreparedSandbox> PrepareSandbox(const QueuedRun& run, bool progress) {
                                 "resolving image " + image);
   if (input.image.host) input.host_skeleton = SNAPRUN_TRY(EnsureHostSkeleton(run.home));
   input.dirs = RunDirs{run.dir.outputs(), run.dir.logs()};
-  input.seccomp = SNAPRUN_TRY_CTX(LoadDefaultSeccompProfile(), "loading the seccomp profile");
+  input.seccomp =
+      SNAPRUN_TRY_CTX(LoadSeccompProfile(run.spec.seccomp), "loading the seccomp profile");
   PreparedSandbox prepared;
   prepared.run_config = SNAPRUN_TRY(BuildRunConfig(run.spec, input));
   for (const std::string& note : run.variation.notes) prepared.run_config.notes.push_back(note);

@@ -8,21 +8,22 @@
 
 namespace snaprun::orchestrator {
 
-Result<std::string> DefaultSeccompProfilePath() {
+Result<std::string> SeccompProfilePath(SeccompChoice choice) {
+  std::string file = std::string(SeccompChoiceName(choice)) + ".json";
   std::error_code ec;
   std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  std::string beside =
-      ec ? std::string()
-         : (exe.parent_path().parent_path() / "share/snaprun/seccomp/default.json").string();
-  if (!beside.empty() && ::access(beside.c_str(), R_OK) == 0) return beside;
-  std::string source = SNAPRUN_SOURCE_DIR "/policies/seccomp/default.json";
-  if (::access(source.c_str(), R_OK) == 0) return source;
-  return Error(ErrorCode::kNotFound,
-               "default seccomp profile not found at " + beside + " nor " + source);
+  if (ec) return Error(ErrorCode::kSystem, "read /proc/self/exe: " + ec.message(), ec.value());
+  std::string path = (exe.parent_path().parent_path() / "share/snaprun/seccomp" / file).string();
+  if (::access(path.c_str(), R_OK) != 0) {
+    return Error(ErrorCode::kNotFound, "seccomp profile " + path +
+                                           " is missing: reinstall snaprun (the run did not "
+                                           "start without its filter)");
+  }
+  return path;
 }
 
-Result<sandbox::SeccompProfile> LoadDefaultSeccompProfile() {
-  std::string path = SNAPRUN_TRY(DefaultSeccompProfilePath());
+Result<sandbox::SeccompProfile> LoadSeccompProfile(SeccompChoice choice) {
+  std::string path = SNAPRUN_TRY(SeccompProfilePath(choice));
   return sandbox::LoadSeccompProfileFile(path);
 }
 

@@ -17,6 +17,12 @@ enum class NetworkMode {
   kHost,  // the host's network namespace (policy may forbid it)
 };
 
+// Which shipped seccomp profile the command runs under (policies/seccomp/).
+enum class SeccompChoice {
+  kDefault,  // an allow-list of what programs use; anything else gets EPERM
+  kStrict,   // a shorter allow-list for interpreters and numeric code; others get ENOSYS
+};
+
 enum class DatastoreMode { kReadOnly, kReadWrite };
 
 // A host data directory granted by the operator policy, mounted inside the sandbox.
@@ -62,6 +68,7 @@ struct RunSpec {
   std::map<std::string, std::string> env;
   ResourceRequest resources;
   NetworkMode network = NetworkMode::kNone;
+  SeccompChoice seccomp = SeccompChoice::kDefault;
   std::vector<DatastoreRequest> datastores;  // distinct names and mount paths
   SnapshotLimits snapshot;
   // Directory names under /workspace: simple names, distinct from each other.
@@ -79,6 +86,7 @@ inline constexpr uint64_t kMaxSnapshotFiles = 10000000;
 inline constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24 * 30);
 
 const char* NetworkModeName(NetworkMode mode);
+const char* SeccompChoiceName(SeccompChoice choice);
 const char* DatastoreModeName(DatastoreMode mode);
 
 }  // namespace snaprun::orchestrator

@@ -84,6 +84,11 @@ Result<NetworkMode> DecodeNetwork(const SpecNode& node) {
   return choice == 0 ? NetworkMode::kNone : NetworkMode::kHost;
 }
 
+Result<SeccompChoice> DecodeSeccomp(const SpecNode& node) {
+  size_t choice = SNAPRUN_TRY(ReadChoice(node, "seccomp", {"default", "strict"}));
+  return choice == 0 ? SeccompChoice::kDefault : SeccompChoice::kStrict;
+}
+
 Result<std::string> DecodeDirName(const SpecNode& node, std::string_view key) {
   std::string name = SNAPRUN_TRY(ReadString(node, key));
   if (!IsSimpleName(name, 255) || name == "." || name == "..") {
@@ -119,6 +124,7 @@ Result<void> DecodeScalars(const SpecNode& root, RunSpec& spec) {
   SNAPRUN_TRY(DecodeCommand(*root.Find("command"), spec));
   if (const SpecNode* node = root.Find("image")) spec.image = SNAPRUN_TRY(DecodeImage(*node));
   if (const SpecNode* node = root.Find("network")) spec.network = SNAPRUN_TRY(DecodeNetwork(*node));
+  if (const SpecNode* node = root.Find("seccomp")) spec.seccomp = SNAPRUN_TRY(DecodeSeccomp(*node));
   return DecodeDirs(root, spec);
 }
 
@@ -137,7 +143,8 @@ Result<RunSpec> DecodeRunSpec(const SpecNode& root, const std::string& spec_path
   }
   SNAPRUN_TRY(ExpectMap(root, "",
                         {"name", "code", "allow_outside_code", "command", "image", "env",
-                         "resources", "network", "datastores", "snapshot", "outputs", "logs"},
+                         "resources", "network", "seccomp", "datastores", "snapshot", "outputs",
+                         "logs"},
                         {"name", "command"}));
   RunSpec spec;
   spec.spec_path = fs::absolute(fs::path(spec_path)).lexically_normal().string();

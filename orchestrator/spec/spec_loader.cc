@@ -9,6 +9,10 @@ const char* NetworkModeName(NetworkMode mode) {
   return mode == NetworkMode::kHost ? "host" : "none";
 }
 
+const char* SeccompChoiceName(SeccompChoice choice) {
+  return choice == SeccompChoice::kStrict ? "strict" : "default";
+}
+
 const char* DatastoreModeName(DatastoreMode mode) {
   return mode == DatastoreMode::kReadWrite ? "rw" : "ro";
 }

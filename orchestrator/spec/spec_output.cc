@@ -60,6 +60,7 @@ Object::Ptr SpecJson(const RunSpec& spec) {
   out->set("env", env);
   out->set("resources", ResourcesJson(spec.resources));
   out->set("network", std::string(NetworkModeName(spec.network)));
+  out->set("seccomp", std::string(SeccompChoiceName(spec.seccomp)));
   out->set("datastores", DatastoresJson(spec.datastores));
   Object::Ptr snapshot = NewObject();
   SetIf(*snapshot, "max_size", spec.snapshot.max_size_bytes);
@@ -143,6 +144,7 @@ std::string RunSpecToYaml(const RunSpec& spec) {
   out << YAML::EndMap;
   EmitResources(out, spec.resources);
   out << YAML::Key << "network" << YAML::Value << NetworkModeName(spec.network);
+  out << YAML::Key << "seccomp" << YAML::Value << SeccompChoiceName(spec.seccomp);
   EmitDatastores(out, spec.datastores);
   EmitSnapshot(out, spec.snapshot);
   out << YAML::Key << "outputs" << YAML::Value << spec.outputs;

@@ -102,6 +102,43 @@ TEST_P(RunCli, NetworkHostIsRefusedWithoutTheFlagAndRecordsNothing) {
   EXPECT_EQ(allowed.out, std::filesystem::read_symlink("/proc/self/ns/net", ec).string() + "\n");
 }
 
+// process_madvise (440 on every architecture) is in neither profile: the default
+// answers an unlisted call EPERM, strict ENOSYS. The command reports which it got.
+std::string UnlistedSyscallErrno(RunHarness& h, const std::string& name, const std::string& extra) {
+  std::string spec = h.WriteSpec(
+      Spec(name, "python3 -c \"import ctypes; libc = ctypes.CDLL(None, use_errno=True); "
+                 "libc.syscall(440, -1, 0, 0, 0, 0); print(ctypes.get_errno())\"",
+           extra));
+  CommandResult run = h.Snaprun({"run", spec});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  return Trim(run.out);
+}
+
+TEST_P(RunCli, TheSpecChoosesTheSeccompProfile) {
+  EXPECT_EQ(UnlistedSyscallErrno(h(), "default-profile", ""), std::to_string(EPERM));
+  EXPECT_EQ(UnlistedSyscallErrno(h(), "strict-profile", "seccomp: strict\n"),
+            std::to_string(ENOSYS));
+}
+
+// An install without its profiles must not run commands unfiltered.
+TEST_P(RunCli, AMissingSeccompProfileStopsTheRunBeforeTheCommand) {
+  TempDir install;
+  std::filesystem::create_directories(install.path() + "/bin");
+  for (const char* binary : {"snaprun", "snaprun-sandbox"}) {
+    std::filesystem::copy_file(BinaryPath(binary), install.path() + "/bin/" + binary);
+  }
+  ::chmod(install.path().c_str(), 0755);
+  std::string spec = h().WriteSpec(Spec("unfiltered", "echo ran > outputs/ran"));
+  CommandResult run = RunCommand(h().AsCaller({"env", "SNAPRUN_HOME=" + h().home(),
+                                 install.path() + "/bin/snaprun", "run", spec}));
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find(install.path() + "/share/snaprun/seccomp/default.json is missing"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(h().State("last"), "failed");
+  EXPECT_FALSE(std::filesystem::exists(h().RunDir(RunIdFrom(run.err)) + "/outputs/ran"));
+}
+
 TEST_P(RunCli, SecondRunSeesNoneOfTheFirstRunsScratchWrites) {
   std::string spec = h().WriteSpec(
       Spec("scratch", "test ! -e left-behind && echo x > left-behind && echo x > /tmp/t"));

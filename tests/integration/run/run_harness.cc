@@ -49,7 +49,11 @@ std::string RunHarness::WriteSpec(const std::string& yaml,
 CommandResult RunHarness::Snaprun(const std::vector<std::string>& args) const {
   std::vector<std::string> argv = {"env", "SNAPRUN_HOME=" + home_.path(), BinaryPath("snaprun")};
   argv.insert(argv.end(), args.begin(), args.end());
-  return RunCommand(user_ ? AsUser(*user_, argv) : argv);
+  return RunCommand(AsCaller(std::move(argv)));
+}
+
+std::vector<std::string> RunHarness::AsCaller(std::vector<std::string> argv) const {
+  return user_ ? AsUser(*user_, std::move(argv)) : argv;
 }
 
 Poco::JSON::Object::Ptr RunHarness::Show(const std::string& run) const {

@@ -24,6 +24,8 @@ class RunHarness {
   std::string WriteSpec(const std::string& yaml,
                         const std::vector<std::pair<std::string, std::string>>& files = {});
   CommandResult Snaprun(const std::vector<std::string>& args) const;
+  // ARGV as this mode runs it: through the test user rootless, as it is as root.
+  std::vector<std::string> AsCaller(std::vector<std::string> argv) const;
   // `show RUN --json`, parsed; null when it fails.
   Poco::JSON::Object::Ptr Show(const std::string& run) const;
   std::string State(const std::string& run) const;

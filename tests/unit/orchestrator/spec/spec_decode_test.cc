@@ -28,6 +28,7 @@ TEST(SpecDefaults, MinimalSpecGetsDocumentedDefaults) {
   EXPECT_EQ(spec->image, "host");
   EXPECT_TRUE(spec->env.empty());
   EXPECT_EQ(spec->network, NetworkMode::kNone);
+  EXPECT_EQ(spec->seccomp, SeccompChoice::kDefault);
   EXPECT_TRUE(spec->datastores.empty());
   EXPECT_FALSE(spec->resources.cpus || spec->resources.memory_bytes || spec->resources.pids ||
                spec->resources.scratch_bytes || spec->resources.tmp_bytes ||
@@ -45,6 +46,7 @@ image: registry.example/team/trainer:v1.2
 env: {A: "1", B: 2, C: true}
 resources: {cpus: 2.5, memory: 2GiB, pids: 512, scratch: 1.5GB, tmp: 300MB, timeout: 1h30m, nofile: 4096}
 network: host
+seccomp: strict
 datastores:
   - name: imagenet
   - {name: scratch, path: /mnt/scratch, mode: rw}
@@ -64,6 +66,7 @@ logs: log.d
   EXPECT_EQ(*spec->resources.timeout, milliseconds(5400000));
   EXPECT_EQ(*spec->resources.nofile, 4096u);
   EXPECT_EQ(spec->network, NetworkMode::kHost);
+  EXPECT_EQ(spec->seccomp, SeccompChoice::kStrict);
   ASSERT_EQ(spec->datastores.size(), 2u);
   EXPECT_EQ(spec->datastores[0].path, "/data/imagenet");
   EXPECT_EQ(spec->datastores[0].mode, DatastoreMode::kReadOnly);
@@ -143,8 +146,8 @@ TEST(SpecOutput, JsonCarriesResolvedValues) {
       "{\"name\":\"j\",\"spec\":\"/repo/exp/run.yaml\",\"code\":\"/repo/exp\","
       "\"allow_outside_code\":false,\"command\":[\"a\",\"b c\"],\"image\":\"host\","
       "\"env\":{\"X\":\"q\\\"uote\"},\"resources\":{\"memory\":1073741824,\"timeout\":\"1m30s\"},"
-      "\"network\":\"none\",\"datastores\":[],\"snapshot\":{},\"outputs\":\"outputs\","
-      "\"logs\":\"logs\"}");
+      "\"network\":\"none\",\"seccomp\":\"default\",\"datastores\":[],\"snapshot\":{},"
+      "\"outputs\":\"outputs\",\"logs\":\"logs\"}");
 }
 
 TEST(SpecOutput, YamlOutputParsesBackToTheSameSpec) {
