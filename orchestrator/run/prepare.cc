@@ -23,7 +23,10 @@ Result<PreparedSandbox> PrepareSandbox(const QueuedRun& run, bool progress) {
       run.stored && !run.stored->image.empty() ? run.stored->image : run.spec.image;
   input.image = SNAPRUN_TRY_CTX(images::ResolveImage(run.home + "/images", image),
                                 "resolving image " + image);
-  if (input.image.host) input.host_skeleton = SNAPRUN_TRY(EnsureHostSkeleton(run.home));
+  if (input.image.host) {
+    input.host_skeleton = SNAPRUN_TRY(EnsureHostSkeleton(run.home));
+    input.host_etc = SNAPRUN_TRY(WriteHostEtc(run.dir.root + "/host-etc", SandboxHostname(input)));
+  }
   input.dirs = RunDirs{run.dir.outputs(), run.dir.logs()};
   input.seccomp =
       SNAPRUN_TRY_CTX(LoadSeccompProfile(run.spec.seccomp), "loading the seccomp profile");

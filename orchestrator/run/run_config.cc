@@ -20,14 +20,26 @@ Mount Bind(std::string source, std::string destination, bool read_only) {
   return m;
 }
 
-void AddImageMounts(const RunConfigInput& input, sandbox::Config& config) {
+// The host image: the skeleton, the host's /usr (on a merged-usr system, Debian 12,
+// /bin, /lib, /lib64 and /sbin are links into it, which the skeleton reproduces), and
+// of /etc only the allow-listed entries and this run's stubs. The host's hosts table
+// and resolver configuration come in only with the host's network.
+void AddImageMounts(const RunSpec& spec, const RunConfigInput& input, sandbox::Config& config) {
   if (!input.image.host) {
     config.rootfs = input.image.rootfs;
     return;
   }
   config.rootfs = input.host_skeleton;
-  for (const std::string& path : HostImageBinds()) {
-    config.mounts.push_back(Bind(path, path, true));
+  config.mounts.push_back(Bind("/usr", "/usr", true));
+  bool host_network = spec.network == NetworkMode::kHost;
+  for (const std::string& entry : input.host_etc.entries) {
+    if ((entry == "hosts" || entry == "resolv.conf") && !host_network) continue;
+    config.mounts.push_back(Bind("/etc/" + entry, "/etc/" + entry, true));
+  }
+  for (const char* stub : {"passwd", "group", "hosts"}) {
+    if (std::string(stub) == "hosts" && host_network) continue;
+    config.mounts.push_back(
+        Bind(input.host_etc.stubs_dir + "/" + stub, std::string("/etc/") + stub, true));
   }
 }
 
@@ -109,7 +121,10 @@ void AddLimits(const RunSpec& spec, sandbox::Config& config, std::vector<std::st
 
 }  // namespace
 
-std::vector<std::string> HostImageBinds() { return {"/usr", "/etc"}; }
+std::string SandboxHostname(const RunConfigInput& input) {
+  const RunVariation& variation = input.variation;
+  return variation.hostname.empty() ? "snaprun-" + input.run_id.substr(0, 8) : variation.hostname;
+}
 
 Result<RunConfig> BuildRunConfig(const RunSpec& spec, const RunConfigInput& input) {
   if (!spec.datastores.empty()) {
@@ -122,14 +137,13 @@ Result<RunConfig> BuildRunConfig(const RunSpec& spec, const RunConfigInput& inpu
   RunConfig out;
   sandbox::Config& config = out.config;
   config.rootfs_read_only = true;
-  AddImageMounts(input, config);
+  AddImageMounts(spec, input, config);
   AddWorkspaceMounts(spec, input, config);
   config.process.args = spec.command;
   config.process.env = BuildEnvironment(spec, input);
   const RunVariation& variation = input.variation;
   config.process.cwd = variation.workspace;
-  config.hostname = variation.hostname.empty() ? "snaprun-" + input.run_id.substr(0, 8)
-                                               : variation.hostname;
+  config.hostname = SandboxHostname(input);
   config.process.umask = variation.umask;
   config.cpu_affinity = variation.cpus;
   config.time_offsets = variation.clock;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "images/store.h"
+#include "orchestrator/run/host_etc.h"
 #include "orchestrator/run/variation.h"
 #include "orchestrator/spec/run_spec.h"
 #include "sandbox/base/error.h"
@@ -34,6 +35,7 @@ struct RunConfigInput {
   // The host image's rootfs: an empty skeleton with mount points and merged-usr links
   // (host_skeleton.h). Unused for stored images.
   std::string host_skeleton;
+  HostEtc host_etc;  // the host image's /etc (host_etc.h); unused for stored images
   RunDirs dirs;
   std::optional<sandbox::SeccompProfile> seccomp;
   RunVariation variation;  // an ordinary run: the defaults
@@ -49,9 +51,7 @@ struct RunConfig {
 // kInvalidInput for a spec the runtime cannot honour.
 Result<RunConfig> BuildRunConfig(const RunSpec& spec, const RunConfigInput& input);
 
-// The host directories the host image binds read-only. Only /usr and /etc: on a
-// merged-usr system (Debian 12) /bin, /lib, /lib64 and /sbin are links into /usr, which
-// the skeleton reproduces.
-std::vector<std::string> HostImageBinds();
+// The sandbox's hostname: the variation's, else snaprun-<first 8 of the run id>.
+std::string SandboxHostname(const RunConfigInput& input);
 
 }  // namespace snaprun::orchestrator

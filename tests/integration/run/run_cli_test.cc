@@ -139,6 +139,25 @@ TEST_P(RunCli, AMissingSeccompProfileStopsTheRunBeforeTheCommand) {
   EXPECT_FALSE(std::filesystem::exists(h().RunDir(RunIdFrom(run.err)) + "/outputs/ran"));
 }
 
+// A root run reads whatever root can: the host image must not show the host's secrets,
+// and still give programs what they need (users, alternatives, CA certificates).
+TEST_P(RunCli, TheHostImageShowsNoneOfTheHostsSecretsYetProgramsWork) {
+  ASSERT_TRUE(std::filesystem::exists("/etc/shadow"));  // what there is to hide here
+  std::string spec = h().WriteSpec(R"yaml(name: secrets
+command: |
+  for f in /etc/shadow /etc/gshadow /etc/sudoers /etc/ssh /etc/ssl/private /etc/machine-id \
+           /etc/subuid /etc/resolv.conf; do
+    if [ -e "$f" ]; then echo "visible $f"; fi
+  done
+  getent passwd | cut -d: -f1 | tr "\n" " "; echo
+  awk "BEGIN { print \"awk ok\" }"
+  python3 -c "import ssl; ssl.create_default_context(); print(\"tls ok\")"
+)yaml");
+  CommandResult run = h().Snaprun({"run", spec});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "root nobody \nawk ok\ntls ok\n") << run.err;
+}
+
 TEST_P(RunCli, SecondRunSeesNoneOfTheFirstRunsScratchWrites) {
   std::string spec = h().WriteSpec(
       Spec("scratch", "test ! -e left-behind && echo x > left-behind && echo x > /tmp/t"));

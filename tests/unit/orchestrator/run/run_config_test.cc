@@ -6,6 +6,10 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/process.h"
 
 namespace snaprun::orchestrator {
 namespace {
@@ -29,6 +33,8 @@ RunConfigInput HostInput() {
   input.image.host = true;
   input.image.digest = "sha256:00";
   input.host_skeleton = "/home/u/.local/share/snaprun/host-rootfs";
+  input.host_etc = {"/runs/R/host-etc", {"alternatives", "hosts", "ld.so.cache", "resolv.conf",
+                                         "ssl/certs"}};
   input.dirs = {"/runs/R/outputs", "/runs/R/logs"};
   return input;
 }
@@ -40,25 +46,61 @@ const sandbox::Mount* Find(const sandbox::Config& config, const std::string& des
   return nullptr;
 }
 
-TEST(RunConfig, HostImageIsSkeletonWithReadOnlyUsrAndEtc) {
+// The host's /etc holds shadow, SSH host keys and ssl/private: a root run could read
+// them. The host image binds /usr and, of /etc, only allow-listed entries and stubs.
+TEST(RunConfig, HostImageIsSkeletonWithReadOnlyUsrAndAllowListedEtc) {
   auto built = BuildRunConfig(HelloSpec(), HostInput());
   ASSERT_TRUE(built) << built.error().ToString();
   const sandbox::Config& c = built->config;
   EXPECT_EQ(c.rootfs, HostInput().host_skeleton);
   EXPECT_TRUE(c.rootfs_read_only);
-  for (const char* path : {"/usr", "/etc"}) {
+  EXPECT_EQ(Find(c, "/etc"), nullptr);
+  for (const char* path : {"/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/ssl/certs"}) {
     const sandbox::Mount* m = Find(c, path);
     ASSERT_NE(m, nullptr) << path;
     EXPECT_EQ(m->source, path);
     EXPECT_TRUE(m->read_only);
   }
-  // Nothing of the host is bound but /usr, /etc and the run's own directories.
-  std::vector<std::string> allowed = {"/usr", "/etc", HostInput().snapshot_tree,
+  for (const char* stub : {"passwd", "group", "hosts"}) {
+    const sandbox::Mount* m = Find(c, std::string("/etc/") + stub);
+    ASSERT_NE(m, nullptr) << stub;
+    EXPECT_EQ(m->source, std::string("/runs/R/host-etc/") + stub);
+    EXPECT_TRUE(m->read_only);
+  }
+  EXPECT_EQ(Find(c, "/etc/resolv.conf"), nullptr);  // no network, no resolver
+  // Nothing of the host is bound but /usr, the listed /etc entries and the run's own.
+  std::vector<std::string> allowed = {"/usr", "/etc/alternatives", "/etc/ld.so.cache",
+                                      "/etc/ssl/certs", HostInput().snapshot_tree,
                                       "/runs/R/outputs", "/runs/R/logs"};
   for (const auto& m : c.mounts) {
-    if (m.type != MountType::kBind) continue;
+    if (m.type != MountType::kBind || m.source.rfind("/runs/R/host-etc/", 0) == 0) continue;
     EXPECT_NE(std::find(allowed.begin(), allowed.end(), m.source), allowed.end()) << m.source;
   }
+}
+
+TEST(RunConfig, TheHostNetworkBringsTheHostsResolverAndHostsTable) {
+  RunSpec spec = HelloSpec();
+  spec.network = NetworkMode::kHost;
+  auto built = BuildRunConfig(spec, HostInput());
+  ASSERT_TRUE(built) << built.error().ToString();
+  for (const char* path : {"/etc/resolv.conf", "/etc/hosts"}) {
+    const sandbox::Mount* m = Find(built->config, path);
+    ASSERT_NE(m, nullptr) << path;
+    EXPECT_EQ(m->source, path);
+  }
+}
+
+TEST(HostEtc, OnlyAllowListedEntriesOfAnEtcAreFound) {
+  snaprun::testing::TempDir etc;
+  for (const char* dir : {"ssl/certs", "ssl/private", "ssh", "python3.11", "java-17-openjdk"}) {
+    std::filesystem::create_directories(etc.path() + "/" + dir);
+  }
+  for (const char* file : {"shadow", "ld.so.cache", "passwd", "sudoers", "resolv.conf"}) {
+    std::ofstream(etc.path() + "/" + file) << "x\n";
+  }
+  EXPECT_EQ(HostEtcEntries(etc.path()),
+            (std::vector<std::string>{"java-17-openjdk", "ld.so.cache", "python3.11",
+                                      "resolv.conf", "ssl/certs"}));
 }
 
 TEST(RunConfig, StoredImageIsItsRootfs) {
