@@ -7,7 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <set>
+
 #include "orchestrator/logs/console_log.h"
+#include "orchestrator/store/fs_at.h"
 #include "sandbox/base/syscall.h"
 
 namespace snaprun::orchestrator {
@@ -40,41 +43,24 @@ Result<LogFollower> LogFollower::Open(std::string console_path, std::string logs
   if (!fd) return Error::FromErrno("inotify_init1", "log follower");
   LogFollower follower(std::move(fd), std::move(console_path), std::move(logs_dir));
   // The run directory holds the console log; watching it also sees logs/ appear.
-  follower.WatchTree(ParentOf(follower.console_path_));
-  follower.WatchTree(follower.logs_dir_);
+  follower.Watch(ParentOf(follower.console_path_));
   return follower;
 }
 
-void LogFollower::WatchTree(const std::string& dir) {
-  for (const auto& [wd, path] : watched_) {
-    if (path == dir) return;
-  }
-  // A directory that does not exist yet is watched once its parent reports it.
-  int wd = ::inotify_add_watch(inotify_.get(), dir.c_str(), kDirEvents | IN_ONLYDIR);
-  if (wd < 0) return;
-  watched_[wd] = dir;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* entry = ::readdir(d)) {
-      std::string name = entry->d_name;
-      if (name == "." || name == ".." || entry->d_type != DT_DIR) continue;
-      if (dir.rfind(logs_dir_, 0) == 0) WatchTree(dir + "/" + name);
-    }
-    ::closedir(d);
-  }
+// Watches wake the follower only; a watch on an inode already watched is a no-op.
+void LogFollower::Watch(const std::string& path) {
+  ::inotify_add_watch(inotify_.get(), path.c_str(), kDirEvents | IN_ONLYDIR);
 }
 
-void LogFollower::DrainFile(const std::string& path, const std::string& source, const Emit& emit,
-                            bool final) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-  if (!fd) return;
+void LogFollower::DrainFd(int fd, const std::string& source, const Emit& emit, bool final) {
   struct stat st{};
-  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return;
-  Tail& tail = tails_[path];
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  Tail& tail = tails_[source];
   if (static_cast<uint64_t>(st.st_size) < tail.offset) tail = Tail{};  // truncated: start over
   char buf[65536];
   for (;;) {
     ssize_t n = RetryOnEintr(
-        [&] { return ::pread(fd.get(), buf, sizeof buf, static_cast<off_t>(tail.offset)); });
+        [&] { return ::pread(fd, buf, sizeof buf, static_cast<off_t>(tail.offset)); });
     if (n <= 0) break;
     tail.offset += static_cast<uint64_t>(n);
     tail.partial.append(buf, static_cast<size_t>(n));
@@ -91,31 +77,40 @@ void LogFollower::DrainFile(const std::string& path, const std::string& source, 
   }
 }
 
-void LogFollower::ScanDirectory(const std::string& dir, const std::string& prefix,
+void LogFollower::ScanDirectory(int dir_fd, const std::string& prefix, int depth,
                                 const Emit& emit, bool final) {
-  DIR* d = ::opendir(dir.c_str());
+  Watch("/proc/self/fd/" + std::to_string(dir_fd));  // this very directory, not a path
+  UniqueFd listing(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0));
+  DIR* d = listing ? ::fdopendir(listing.get()) : nullptr;
   if (d == nullptr) return;
-  std::map<std::string, unsigned char> entries;  // sorted, so output order is stable
+  listing.Release();
+  ::rewinddir(d);
+  std::set<std::string> names;  // sorted, so output order is stable
   while (dirent* entry = ::readdir(d)) {
     std::string name = entry->d_name;
-    if (name != "." && name != "..") entries[name] = entry->d_type;
+    if (name != "." && name != "..") names.insert(name);
   }
   ::closedir(d);
-  for (const auto& [name, type] : entries) {
-    std::string path = dir + "/" + name;
-    if (type == DT_DIR) {
-      WatchTree(path);
-      ScanDirectory(path, prefix + name + "/", emit, final);
-    } else if (type == DT_REG) {
-      DrainFile(path, prefix + name, emit, final);
+  for (const std::string& name : names) {
+    // One component beneath DIR_FD, never through a symlink; a FIFO does not block.
+    auto child = OpenBeneath(dir_fd, name, O_RDONLY | O_NONBLOCK, "logs/" + prefix);
+    if (!child) continue;
+    struct stat st{};
+    if (::fstat(child->get(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode) && depth < kMaxLogDepth) {
+      ScanDirectory(child->get(), prefix + name + "/", depth + 1, emit, final);
+    } else if (S_ISREG(st.st_mode)) {
+      DrainFd(child->get(), prefix + name, emit, final);
     }
   }
 }
 
 void LogFollower::Drain(const Emit& emit, bool final) {
-  DrainFile(console_path_, "console", emit, final);
-  WatchTree(logs_dir_);
-  ScanDirectory(logs_dir_, "", emit, final);
+  // The console log and logs/ itself are the supervisor's; what is inside logs/ is not.
+  UniqueFd console(::open(console_path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (console) DrainFd(console.get(), "console", emit, final);
+  UniqueFd logs(::open(logs_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
+  if (logs) ScanDirectory(logs.get(), "", 0, emit, final);
 }
 
 Result<void> LogFollower::Run(const Emit& emit, const Stop& stop, bool follow) {

@@ -5,6 +5,10 @@
 // Files are read from the offset last seen; a file found shorter than that offset
 // (truncated) is read again from the start. As with tail -f, a file truncated and
 // rewritten past its old size between two looks is not noticed: logs are appended.
+// logs/ is written by the sandbox while it is read here: every entry is opened
+// relative to its directory's fd, one component at a time, never through a
+// symlink (a directory swapped for a link to /root mid-run is not followed), and
+// only regular files are read; directories nest at most kMaxLogDepth deep.
 #pragma once
 
 #include <functional>
@@ -15,6 +19,8 @@
 #include "sandbox/base/unique_fd.h"
 
 namespace snaprun::orchestrator {
+
+inline constexpr int kMaxLogDepth = 32;
 
 struct FollowedLine {
   std::string source;  // "console", or the path relative to logs/ ("train/metrics.jsonl")
@@ -39,18 +45,16 @@ class LogFollower {
     uint64_t offset = 0;
     std::string partial;
   };
-  void WatchTree(const std::string& dir);
+  void Watch(const std::string& path);
   void Drain(const Emit& emit, bool final);
-  void DrainFile(const std::string& path, const std::string& source, const Emit& emit,
-                 bool final);
-  void ScanDirectory(const std::string& dir, const std::string& prefix, const Emit& emit,
+  void DrainFd(int fd, const std::string& source, const Emit& emit, bool final);
+  void ScanDirectory(int dir_fd, const std::string& prefix, int depth, const Emit& emit,
                      bool final);
 
   UniqueFd inotify_;
   std::string console_path_;
   std::string logs_dir_;
-  std::map<std::string, Tail> tails_;      // by host path
-  std::map<int, std::string> watched_;     // watch descriptor → directory
+  std::map<std::string, Tail> tails_;  // by source
 };
 
 }  // namespace snaprun::orchestrator

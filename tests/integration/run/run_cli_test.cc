@@ -158,6 +158,23 @@ command: |
   EXPECT_EQ(run.out, "root nobody \nawk ok\ntls ok\n") << run.err;
 }
 
+// A command's output may carry terminal escapes: logs shows them, --raw sends them.
+TEST_P(RunCli, LogsEscapesControlSequencesUnlessRaw) {
+  std::string spec = h().WriteSpec(
+      Spec("escapes",
+           "printf \"a\\033]0;pwned\\007b\\n\" > logs/x.log; printf \"c\\033[2Jd\\n\""));
+  CommandResult run = h().Snaprun({"run", spec});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  CommandResult shown = h().Snaprun({"logs", "last"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("c\\x1b[2Jd\n"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("[x.log] a\\x1b]0;pwned\\x07b\n"), std::string::npos) << shown.out;
+  EXPECT_EQ(shown.out.find('\033'), std::string::npos) << shown.out;
+  CommandResult raw = h().Snaprun({"logs", "--raw", "last"});
+  EXPECT_NE(raw.out.find("c\033[2Jd\n"), std::string::npos) << raw.out;
+  EXPECT_NE(raw.out.find("[x.log] a\033]0;pwned\007b\n"), std::string::npos) << raw.out;
+}
+
 TEST_P(RunCli, SecondRunSeesNoneOfTheFirstRunsScratchWrites) {
   std::string spec = h().WriteSpec(
       Spec("scratch", "test ! -e left-behind && echo x > left-behind && echo x > /tmp/t"));
