@@ -57,6 +57,7 @@ enum class MountType {
   kDevpts,   // newinstance, ptmxmode=0666
   kMqueue,
   kSysfs,    // read-only sysfs (only meaningful with a net namespace)
+  kCgroup,   // cgroup2 as the sandbox's cgroup namespace sees it (OCI "cgroup")
 };
 
 // What to do when the kernel refuses a rootless overlay mount.

@@ -79,6 +79,8 @@ constexpr FlagOption kFlagOptions[] = {
     {"exec", [](Mount& m) { m.noexec = false; }},
     {"bind", [](Mount& m) { m.type = MountType::kBind; m.recursive = false; }},
     {"rbind", [](Mount& m) { m.type = MountType::kBind; m.recursive = true; }},
+    // The kernel's default atime mode, in runc's default spec on every mount.
+    {"relatime", [](Mount&) {}},
     // Every mount here is private already.
     {"private", [](Mount&) {}},
     {"rprivate", [](Mount&) {}},
@@ -115,6 +117,9 @@ Result<MountType> TypeFromName(OciReader& r, const std::string& type, const std:
   if (type == "overlay") return MountType::kOverlay;
   if (type == "mqueue") return MountType::kMqueue;
   if (type == "sysfs") return MountType::kSysfs;
+  // runc mounts the unified hierarchy for "cgroup" on a cgroup v2 host; so does snaprun,
+  // on any host (a v1 host's cgroup2 hierarchy holds no controllers).
+  if (type == "cgroup" || type == "cgroup2") return MountType::kCgroup;
   return r.Invalid(at, "mount type \"" + type + "\" is not supported");
 }
 

@@ -25,6 +25,7 @@ const char* FsType(MountType type) {
     case MountType::kDevpts: return "devpts";
     case MountType::kMqueue: return "mqueue";
     case MountType::kSysfs: return "sysfs";
+    case MountType::kCgroup: return "cgroup2";
   }
   return "";
 }

@@ -3,9 +3,11 @@
 // leaked fds, cgroupfs, sysrq and masked kernel files, and filling a disk.
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -168,6 +170,11 @@ Report CwdProcfd(const Args&) {
 }
 
 Report CgroupWrite(const Args&) {
+  // Without a cgroup filesystem there every write fails with ENOENT, proving nothing.
+  struct statfs fs{};
+  if (statfs("/sys/fs/cgroup", &fs) != 0 || fs.f_type != CGROUP2_SUPER_MAGIC) {
+    return {Outcome::kError, errno, "/sys/fs/cgroup is not a cgroup2 mount: nothing to attack"};
+  }
   std::vector<Report> r;
   for (const char* path : {"/sys/fs/cgroup/cgroup.procs", "/sys/fs/cgroup/cgroup.subtree_control",
                            "/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/pids.max",

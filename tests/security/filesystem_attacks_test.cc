@@ -59,7 +59,15 @@ TEST(ReadonlyPaths, SysrqTriggerNotWritable) {
   }
   SNAPRUN_EXPECT_BLOCKED(Attack({"sysrq"}));
 }
-TEST(Cgroupfs, NotWritable) { SNAPRUN_EXPECT_BLOCKED(Attack({"cgroup-write"})); }
+// /sys and its cgroup filesystem mounted as runc's default spec mounts them: the probe
+// refuses to judge unless it finds a cgroup2 mount to attack.
+TEST(Cgroupfs, NotWritable) {
+  SandboxSpec spec = Attack({"cgroup-write"});
+  spec.extra_mounts = {
+      {"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}},
+      {"/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}}};
+  SNAPRUN_EXPECT_BLOCKED(spec);
+}
 
 // CVE-2019-5736: overwrite the runtime through /proc/PID/exe.
 TEST(ProcExe, RuntimeBinaryNotWritable) { SNAPRUN_EXPECT_BLOCKED(Attack({"proc-exe"})); }

@@ -45,6 +45,20 @@ TEST(OciConfig, MapsMountOptions) {
   EXPECT_TRUE(r->mounts[0].noexec);
 }
 
+// runc's default spec mounts the cgroup filesystem so, relatime included.
+TEST(OciConfig, RuncsCgroupMountIsTheCgroup2FilesystemReadOnly) {
+  auto r = ConfigFromOciJson(
+      Spec("", R"(, "mounts": [{"destination": "/sys/fs/cgroup", "type": "cgroup",
+            "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}])",
+           ""),
+      "/b", "c");
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_EQ(r->mounts.size(), 1u);
+  EXPECT_EQ(r->mounts[0].type, MountType::kCgroup);
+  EXPECT_TRUE(r->mounts[0].read_only);
+  EXPECT_TRUE(r->mounts[0].nosuid && r->mounts[0].noexec && r->mounts[0].nodev);
+}
+
 std::string TmpfsWithOptions(const std::string& options) {
   return Spec("", R"(, "mounts": [{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs",
                                     "options": [)" + options + R"(]}])", "");
