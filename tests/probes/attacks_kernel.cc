@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "tests/probes/probe.h"
 
@@ -153,6 +155,44 @@ Report Tiocsti(const Args&) {
     }
   }
   return worst;
+}
+
+// TIOCSTI on a real terminal the process controls: a pty pair of the sandbox's own
+// devpts, its slave opened after setsid() so it becomes the controlling tty. The
+// kernel's own checks (controlling tty, CAP_SYS_ADMIN) then pass, so only the filter
+// or a kernel with dev.tty.legacy_tiocsti=0 (EIO) stands in the way.
+Report TiocstiPty(const Args&) {
+  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) return {Outcome::kError, errno, Describe("posix_openpt", errno)};
+  const char* name = (grantpt(master) == 0 && unlockpt(master) == 0) ? ptsname(master) : nullptr;
+  if (name == nullptr) {
+    int err = errno;
+    close(master);
+    return {Outcome::kError, err, Describe("unlock the pty", err)};
+  }
+  std::string slave_name = name;
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (setsid() < 0) _exit(100);
+    int slave = open(slave_name.c_str(), O_RDWR | O_CLOEXEC);  // becomes the controlling tty
+    if (slave < 0) _exit(101);
+    char c = '#';
+    _exit(ioctl(slave, TIOCSTI, &c) == 0 ? 0 : errno);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(master);
+  std::string what = "ioctl(TIOCSTI) on the controlling pty " + slave_name;
+  if (!WIFEXITED(status)) return {Outcome::kError, 0, what + ": the child was killed"};
+  int code = WEXITSTATUS(status);
+  if (code == 100 || code == 101) {
+    return {Outcome::kError, 0, what + ": could not make it the controlling tty"};
+  }
+  if (code == 0) return {Outcome::kEscaped, 0, what + ": typed into the terminal"};
+  if (code == EIO) {
+    return {Outcome::kBlocked, EIO, Describe(what + " (the kernel's legacy_tiocsti is off)", EIO)};
+  }
+  return Judge(-1, code, what);
 }
 
 }  // namespace snaprun::probe

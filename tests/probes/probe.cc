@@ -73,7 +73,7 @@ constexpr Command kCommands[] = {
     {"bpf", Bpf, ""},                      {"io_uring", IoUring, ""},
     {"perf", Perf, ""},                    {"x32", X32, ""},
     {"i386", I386, ""},                    {"kexec", Kexec, ""},
-    {"tiocsti", Tiocsti, ""},
+    {"tiocsti", Tiocsti, ""},              {"tiocsti-pty", TiocstiPty, ""},
     {"unix-connect", UnixConnect, "@ABSTRACT|PATH"},
 };
 

@@ -83,5 +83,6 @@ Report X32(const Args&);
 Report I386(const Args&);
 Report Kexec(const Args&);
 Report Tiocsti(const Args&);
+Report TiocstiPty(const Args&);
 
 }  // namespace snaprun::probe

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "tests/security/sandbox_runner.h"
+#include "tests/security/snaprun_runner.h"
 
 namespace snaprun::security {
 namespace {
@@ -92,6 +93,44 @@ TEST(Network, HostAbstractUnixSocketUnreachable) {
   ASSERT_EQ(listen(fd, 4), 0);
   // Rootless runs come from another uid; abstract sockets have no permission check.
   SNAPRUN_EXPECT_BLOCKED(Attack({"unix-connect", name}));
+  close(fd);
+}
+
+// The same three through `snaprun run` (network: none, the default).
+void ExpectBlockedThroughSnaprun(std::vector<std::string> probe_args) {
+  SnaprunAttack attack;
+  attack.probe_args = std::move(probe_args);
+  std::string why;
+  std::optional<ProbeRun> run = RunProbeThroughSnaprun(attack, &why);
+  if (!run) GTEST_SKIP() << why;
+  ASSERT_TRUE(run->line.has_value()) << run->Explain();
+  EXPECT_EQ(run->line->result, "blocked") << run->Explain();
+}
+
+TEST(SnaprunRunNetwork, HostLoopbackUnreachable) {
+  Listener listener(htonl(INADDR_LOOPBACK));
+  ASSERT_GT(listener.port, 0);
+  ExpectBlockedThroughSnaprun({"net-connect", "127.0.0.1", std::to_string(listener.port)});
+}
+
+TEST(SnaprunRunNetwork, HostAddressUnreachable) {
+  std::optional<std::string> address = HostAddress();
+  ASSERT_TRUE(address) << "the host has no non-loopback IPv4 address";
+  Listener listener(htonl(INADDR_ANY));
+  ASSERT_GT(listener.port, 0);
+  ExpectBlockedThroughSnaprun({"net-connect", *address, std::to_string(listener.port)});
+}
+
+TEST(SnaprunRunNetwork, HostAbstractUnixSocketUnreachable) {
+  std::string name = "@snaprun-security-run-" + std::to_string(getpid());
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path + 1, name.data() + 1, name.size() - 1);
+  socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0) << std::strerror(errno);
+  ASSERT_EQ(listen(fd, 4), 0);
+  ExpectBlockedThroughSnaprun({"unix-connect", name});
   close(fd);
 }
 

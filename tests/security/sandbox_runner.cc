@@ -182,6 +182,20 @@ std::string ConfigJson(const SandboxSpec& spec, const std::string& rootfs,
   return out.str();
 }
 
+std::vector<std::string> Command(const SandboxSpec& spec, const std::string& bundle,
+                                 const std::optional<testing::TestUser>& user) {
+  static int counter = 0;
+  std::string id = "sec-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+  std::vector<std::string> argv = spec.launcher;
+  for (const std::string& a : {testing::BinaryPath("snaprun-sandbox"), std::string("run"),
+                               std::string("--bundle"), bundle, id}) {
+    argv.push_back(a);
+  }
+  return user && spec.switch_user ? testing::AsUser(*user, argv) : argv;
+}
+
+}  // namespace
+
 std::optional<ProbeLine> ParseProbeLine(const std::string& out) {
   std::istringstream lines(out);
   std::string line, last;
@@ -197,20 +211,6 @@ std::optional<ProbeLine> ParseProbeLine(const std::string& out) {
     return std::nullopt;
   }
 }
-
-std::vector<std::string> Command(const SandboxSpec& spec, const std::string& bundle,
-                                 const std::optional<testing::TestUser>& user) {
-  static int counter = 0;
-  std::string id = "sec-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
-  std::vector<std::string> argv = spec.launcher;
-  for (const std::string& a : {testing::BinaryPath("snaprun-sandbox"), std::string("run"),
-                               std::string("--bundle"), bundle, id}) {
-    argv.push_back(a);
-  }
-  return user && spec.switch_user ? testing::AsUser(*user, argv) : argv;
-}
-
-}  // namespace
 
 bool RootMode() { return SNAPRUN_SECURITY_AS_ROOT != 0; }
 

@@ -66,6 +66,9 @@ struct ProbeRun {
   std::string Explain() const;  // everything a failure message needs
 };
 
+// The probe's last verdict line in OUT; nullopt when it printed none.
+std::optional<ProbeLine> ParseProbeLine(const std::string& out);
+
 // nullopt (with WHY set) when the harness cannot run here: no runtime binary, no
 // test user for rootless runs, no busybox. Tests GTEST_SKIP on it.
 std::optional<ProbeRun> RunProbe(const SandboxSpec& spec, std::string* why);

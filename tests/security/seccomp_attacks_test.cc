@@ -42,6 +42,10 @@ TEST(SeccompDefault, KexecGetsEPERM) { ExpectBlockedWith({"kexec"}, EPERM); }
 // stdin is a pipe here: the filter answers before the tty layer could say ENOTTY.
 // (The TIOCSTI capability check is CAP_SYS_ADMIN in the initial namespace.)
 TEST(SeccompDefault, TiocstiGetsEPERM) { ExpectBlockedWith({"tiocsti"}, EPERM); }
+// On a pty the probe controls, so no tty-layer check answers first.
+TEST(SeccompDefault, TiocstiOnItsOwnControllingPtyGetsEPERM) {
+  ExpectBlockedWith({"tiocsti-pty"}, EPERM);
+}
 
 // unshare gets EPERM, clone with CLONE_NEWUSER EPERM, clone3 ENOSYS (checked per call).
 TEST(SeccompDefault, NestedUserNamespaceRefused) {
