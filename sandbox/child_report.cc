@@ -45,6 +45,7 @@ const char* StepName(Step step) {
     case Step::kKeyring: return "session keyring";
     case Step::kTerminal: return "terminal";
     case Step::kJoinNamespace: return "join namespace";
+    case Step::kInitPrivileges: return "drop init's privileges";
     case Step::kCount: break;
   }
   return "unknown step";

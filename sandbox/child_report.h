@@ -49,6 +49,7 @@ enum class Step : uint8_t {
   kKeyring,           // joining a new session keyring
   kTerminal,          // the pty of process.terminal
   kJoinNamespace,     // exec: setns into a running sandbox's namespaces
+  kInitPrivileges,    // init dropping its capabilities and installing its filter
   kCount,
 };
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "sandbox/child_report.h"
+#include "sandbox/init_privileges.h"
 
 namespace snaprun::sandbox {
 namespace {
@@ -79,6 +80,11 @@ void RunInit(const ChildPlan& plan, int report_fd, int terminal_fd) {
     RunCommandChild(plan, report_fd, terminal_fd);
   }
   if (terminal_fd >= 0) close(terminal_fd);
+  if (int err = DropInitPrivileges(plan.init_privileges); err != 0) {
+    kill(command, SIGKILL);
+    ReportFailure(report_fd, Step::kInitPrivileges, err, "capabilities and seccomp filter");
+    _exit(127);
+  }
   int status = 0;
   for (;;) {
     siginfo_t info;

@@ -297,6 +297,7 @@ Result<void> BuildPlan(const Config& config, const Caller& caller, ChildPlan& pl
   if (config.seccomp) {
     plan.seccomp = SNAPRUN_TRY_CTX(CompileSeccomp(*config.seccomp), "linux.seccomp");
   }
+  plan.init_privileges = SNAPRUN_TRY_CTX(PlanInitPrivileges(), "init's filter");
   return Ok();
 }
 

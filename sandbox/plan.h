@@ -14,6 +14,7 @@
 
 #include "sandbox/base/error.h"
 #include "sandbox/capabilities.h"
+#include "sandbox/init_privileges.h"
 #include "sandbox/config.h"
 #include "sandbox/device_nodes.h"
 #include "sandbox/seccomp.h"
@@ -97,6 +98,7 @@ struct ChildPlan {
   CapabilityPlan capabilities;
   bool no_new_privileges = true;
   std::optional<SeccompProgram> seccomp;
+  InitPrivileges init_privileges;  // what pid 1 keeps once the command is forked
 
   // Human-readable: which limits are enforced and how ("RLIMIT_AS=… (rlimit)").
   std::vector<std::string> limits;

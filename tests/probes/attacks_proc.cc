@@ -220,4 +220,31 @@ Report Userns(const Args&) {
   return Worst(r);
 }
 
+// What the sandbox's pid 1 (the runtime's init, alive beside the command all run)
+// holds: /proc/1/status is readable by any process of the pid namespace. Init may
+// keep CAP_KILL; any other capability, or no filter of its own, is a finding.
+Report InitPrivileges(const Args&) {
+  std::istringstream status(ReadFile("/proc/1/status"));
+  std::string line, found;
+  bool saw_seccomp = false;
+  std::vector<Report> r;
+  while (std::getline(status, line)) {
+    std::string value = line.substr(line.find(':') + 1);
+    if (line.rfind("CapEff:", 0) == 0 || line.rfind("CapPrm:", 0) == 0 ||
+        line.rfind("CapBnd:", 0) == 0 || line.rfind("CapAmb:", 0) == 0) {
+      uint64_t caps = std::strtoull(value.c_str(), nullptr, 16);
+      bool beyond_kill = (caps & ~(uint64_t{1} << CAP_KILL)) != 0;
+      r.push_back({beyond_kill ? Outcome::kEscaped : Outcome::kBlocked, 0,
+                   "init " + line.substr(0, 6) + " " + std::to_string(caps)});
+    } else if (line.rfind("Seccomp:", 0) == 0) {
+      saw_seccomp = true;
+      bool filtered = std::atoi(value.c_str()) == 2;
+      r.push_back({filtered ? Outcome::kBlocked : Outcome::kEscaped, 0,
+                   std::string("init ") + (filtered ? "has a filter" : "has no seccomp filter")});
+    }
+  }
+  if (r.empty() || !saw_seccomp) return {Outcome::kError, 0, "cannot read /proc/1/status"};
+  return Worst(r);
+}
+
 }  // namespace snaprun::probe

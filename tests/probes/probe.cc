@@ -74,6 +74,7 @@ constexpr Command kCommands[] = {
     {"perf", Perf, ""},                    {"x32", X32, ""},
     {"i386", I386, ""},                    {"kexec", Kexec, ""},
     {"tiocsti", Tiocsti, ""},              {"tiocsti-pty", TiocstiPty, ""},
+    {"init-privileges", InitPrivileges, ""},
     {"unix-connect", UnixConnect, "@ABSTRACT|PATH"},
 };
 

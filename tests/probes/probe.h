@@ -64,6 +64,7 @@ Report MaskedRead(const Args&);
 Report DiskFill(const Args&);
 Report Ptrace(const Args&);
 Report Caps(const Args&);
+Report InitPrivileges(const Args&);
 Report Setuid(const Args&);
 Report Ids(const Args&);
 Report Fds(const Args&);

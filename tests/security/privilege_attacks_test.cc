@@ -11,6 +11,12 @@ namespace {
 
 TEST(Capabilities, NoneHeldAndNoneCanBeRaised) { SNAPRUN_EXPECT_BLOCKED(Attack({"caps"})); }
 
+// The runtime's init stays beside the command; as root (no user namespace here) it is
+// real root. It keeps CAP_KILL and has a filter of its own.
+TEST(Capabilities, TheSandboxsInitKeepsOnlyCapKillAndHasAFilter) {
+  SNAPRUN_EXPECT_BLOCKED(Attack({"init-privileges"}));
+}
+
 // The runtime is started with CAP_NET_BIND_SERVICE inheritable and ambient: none
 // of it may reach the sandboxed command.
 TEST(Capabilities, RaiseFailsEvenWithAmbientLeftovers) {

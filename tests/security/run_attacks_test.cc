@@ -43,6 +43,7 @@ std::vector<RunAttackCase> Cases() {
       Case("CwdThroughALeakedFd", {"cwd-procfd"}),
       Case("Ptrace", {"ptrace"}),
       Case("RaiseCapabilities", {"caps"}),
+      Case("InitsPrivileges", {"init-privileges"}),
       Case("HostPids", {"pids"}),
       Case("NewUserNamespace", {"userns"}),
       Case("LeakedFd", {"fds"}, "", {"sh", "-c", "exec 7</ && exec \"$@\"", "sh"}),
