@@ -69,7 +69,7 @@ Result<SnapshotResult> TakeSnapshot(const std::string& dir_arg, const SnapshotLi
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   const std::string context = "while taking a snapshot of " + dir;
   auto start = Clock::now();
-  int64_t started_ns = WallNanos();
+  int64_t started_ns = options.wall_clock_ns ? options.wall_clock_ns() : WallNanos();
   UniqueFd root = SNAPRUN_TRY_CTX(OpenDirectory(dir), context);
   WalkResult walk = SNAPRUN_TRY_CTX(
       WalkTree(root.get(), dir, WalkOptions{options.measure_excluded, true, {}}), context);

@@ -4,6 +4,8 @@
 // manifest that exists is always complete. Safe to run concurrently on one store.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,6 +24,9 @@ struct SnapshotOptions {
   bool use_stat_cache = true;
   unsigned threads = 0;  // hashing threads; 0 = one per core
   ProgressCallback progress;
+  // When the snapshot starts, in ns since the epoch (empty: CLOCK_REALTIME): files
+  // changed within StatCache::kRacySeconds before it are not cached.
+  std::function<int64_t()> wall_clock_ns;
 };
 
 struct SnapshotTimings {

@@ -161,11 +161,15 @@ TEST_P(SandboxRun, SignalsAreForwardedToTheCommand) {
   EXPECT_NE(r.out.find("got-usr1"), std::string::npos);
 }
 
+// The orphan's exit is awaited by its pid (it is init's child by then), not by a sleep:
+// once /proc/PID is gone, init has reaped it.
 TEST_P(SandboxRun, OrphanedGrandchildrenAreReaped) {
-  auto r = Run({"(sh -c 'sleep 0.2 &' ); sleep 0.5; grep -l Z /proc/[0-9]*/stat 2>/dev/null | "
-                "xargs -r grep -h ' Z ' | wc -l"});
+  auto r = Run({"o=$(sh -c 'sleep 0.2 & echo $!'); i=0; "
+                "while [ -e /proc/$o ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; "
+                "[ -e /proc/$o ] && echo still-there; "
+                "grep -l Z /proc/[0-9]*/stat 2>/dev/null | xargs -r grep -h ' Z ' | wc -l"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(std::stoi(r.out), 0) << r.out;
+  EXPECT_EQ(r.out, "0\n") << r.out;
 }
 
 TEST_P(SandboxRun, MountsDoNotPropagateToHost) {
@@ -216,10 +220,21 @@ TEST_P(SandboxRun, SymlinkedDevIsRefused) {
                std::filesystem::is_regular_file("/dev/null"));
 }
 
+// TERM is sent once the command says its trap is set (a file in a bound directory),
+// not after a guess at how long the sandbox takes to start.
 TEST_P(SandboxRun, SupervisorForwardsTermToTheCommand) {
-  WriteRunConfig(RunBundle("trap 'echo got-term; exit 9' TERM; sleep 30 & wait"));
+  TempDir ready;
+  if (user_) ready.ChownTo(*user_);
+  WriteRunConfig(RunBundle(
+      "trap 'echo got-term; exit 9' TERM; : > /tmp/ready/up; sleep 30 & wait",
+      R"(, {"destination": "/tmp/ready", "type": "bind", "source": ")" + ready.path() +
+          R"(", "options": ["rbind", "rw"]})"));
   std::string cli = BinaryPath("snaprun-sandbox") + " run --bundle " + Bundle() + " t";
-  std::vector<std::string> argv = {"sh", "-c", cli + " & p=$!; sleep 0.5; kill -TERM $p; wait $p; echo rc=$?"};
+  std::string up = ready.path() + "/up";
+  std::vector<std::string> argv = {
+      "sh", "-c",
+      cli + " & p=$!; i=0; while [ ! -e " + up + " ] && [ $i -lt 1200 ]; do sleep 0.05; " +
+          "i=$((i+1)); done; kill -TERM $p; wait $p; echo rc=$?"};
   if (user_) argv = AsUser(*user_, argv);
   auto r = RunCommand(argv);
   EXPECT_NE(r.out.find("got-term"), std::string::npos) << r.out << r.err;

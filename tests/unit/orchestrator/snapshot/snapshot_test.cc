@@ -32,6 +32,18 @@ Result<SnapshotResult> Snap(const Fixture& f, const std::string& dir, SnapshotLi
   return TakeSnapshot(dir, limits, f.store);
 }
 
+// A snapshot taken as if a minute from now, when every file written so far is past
+// the stat cache's racy window: no test waits for the clock.
+SnapshotResult SnapLater(const Fixture& f, const std::string& dir) {
+  SnapshotOptions options;
+  options.wall_clock_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch() + std::chrono::minutes(1))
+        .count();
+  };
+  return TakeSnapshot(dir, {}, f.store, options).value();
+}
+
 void BuildSample(const std::string& root, bool reverse_order, time_t mtime) {
   std::vector<std::pair<std::string, std::string>> files = {{"train.py", "print('train')\n"},
                                                             {"lib/util.py", "x = 1\n"},
@@ -193,17 +205,16 @@ TEST(Snapshot, StatCacheAnswersAnUnchangedTree) {
   std::string root = f.code.path();
   for (int i = 0; i < 20; ++i)
     WriteFile(root + "/f" + std::to_string(i), std::string(1000, 'a' + i));
-  // Files changed within the racy window are never cached; let it pass.
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  SnapshotResult cold = Snap(f, root).value();
+  // Files changed within the racy window are never cached: snapshot as if later.
+  SnapshotResult cold = SnapLater(f, root);
   EXPECT_EQ(cold.cached_files, 0u);
   EXPECT_EQ(cold.hashed_bytes, 20000u);
-  SnapshotResult warm = Snap(f, root).value();
+  SnapshotResult warm = SnapLater(f, root);
   EXPECT_EQ(warm.digest, cold.digest);
   EXPECT_EQ(warm.cached_files, 20u);
   EXPECT_EQ(warm.hashed_bytes, 0u);
   WriteFile(root + "/f3", "changed");
-  SnapshotResult changed = Snap(f, root).value();
+  SnapshotResult changed = SnapLater(f, root);
   EXPECT_NE(changed.digest, cold.digest);
   EXPECT_EQ(changed.cached_files, 19u);
   EXPECT_EQ(changed.hashed_bytes, 7u);
@@ -213,11 +224,10 @@ TEST(Snapshot, StatCacheHitWithoutItsObjectRehashes) {
   Fixture f;
   std::string root = f.code.path();
   WriteFile(root + "/a", "content a");
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  SnapshotResult first = Snap(f, root).value();
+  SnapshotResult first = SnapLater(f, root);
   fs::remove_all(f.home.path() + "/objects/sha256");
   fs::create_directories(f.home.path() + "/objects/sha256");
-  SnapshotResult second = Snap(f, root).value();
+  SnapshotResult second = SnapLater(f, root);
   EXPECT_EQ(second.cached_files, 0u);
   EXPECT_TRUE(f.store.Read(first.manifest.entries[0].digest).has_value());
 }
