@@ -82,6 +82,20 @@ Report Mount(const Args&) {
   return Worst(r);
 }
 
+// For the host to check propagation: a tmpfs mounted over PATH (a bind of a host
+// directory) with a file in it. Only an error when the mount itself fails.
+Report MountOver(const Args& args) {
+  if (args.empty()) return {Outcome::kError, 0, "usage: mount-over PATH"};
+  const std::string& path = args[0];
+  if (mount("none", path.c_str(), "tmpfs", 0, "size=1m") != 0) {
+    return {Outcome::kError, errno,
+            Describe("mount tmpfs on " + path + " (needs CAP_SYS_ADMIN to test anything)", errno)};
+  }
+  int fd = open((path + "/.snaprun-propagated").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd >= 0) close(fd);
+  return {Outcome::kBlocked, 0, "mounted tmpfs on " + path + " inside; the host checks its side"};
+}
+
 Report Umount(const Args&) {
   // Unmounting a mask (a /dev/null bind over /proc/kcore, a tmpfs over a /sys
   // directory) would reveal what it hides; unmounting / would reveal the old root.

@@ -75,6 +75,7 @@ constexpr Command kCommands[] = {
     {"i386", I386, ""},                    {"kexec", Kexec, ""},
     {"tiocsti", Tiocsti, ""},              {"tiocsti-pty", TiocstiPty, ""},
     {"init-privileges", InitPrivileges, ""},
+    {"mount-over", MountOver, "PATH"},
     {"unix-connect", UnixConnect, "@ABSTRACT|PATH"},
 };
 

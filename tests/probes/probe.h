@@ -52,6 +52,7 @@ std::string Describe(const std::string& what, int err);
 Report WriteRoot(const Args&);
 Report WritePath(const Args&);
 Report Mount(const Args&);
+Report MountOver(const Args&);
 Report Umount(const Args&);
 Report PivotRoot(const Args&);
 Report ChrootEscape(const Args&);

@@ -69,6 +69,29 @@ TEST(Cgroupfs, NotWritable) {
   SNAPRUN_EXPECT_BLOCKED(spec);
 }
 
+// With CAP_SYS_ADMIN and no filter the probe can mount (inside the user namespace
+// rootless, as real root in the root suite): its tmpfs over a bind of a host
+// directory must stay in the sandbox's mount namespace.
+TEST(MountPropagation, AMountInsideNeverReachesTheHost) {
+  testing::TempDir host_dir;
+  if (!RootMode()) {
+    auto user = testing::UnprivilegedUser();
+    ASSERT_TRUE(user) << "no unprivileged test user";
+    host_dir.ChownTo(*user);
+  }
+  SandboxSpec spec = Attack({"mount-over", "/tmp/data"});
+  spec.capabilities = {"CAP_SYS_ADMIN"};
+  spec.default_seccomp = false;
+  spec.extra_mounts = {{"/tmp/data", "bind", host_dir.path(), {"rbind", "rw"}}};
+  SNAPRUN_RUN_PROBE(run, spec);
+  ASSERT_EQ(run.line->result, "blocked") << run.Explain();  // the mount happened inside
+  EXPECT_FALSE(std::filesystem::exists(host_dir.path() + "/.snaprun-propagated"));
+  std::ifstream mounts("/proc/self/mountinfo");
+  for (std::string line; std::getline(mounts, line);) {
+    EXPECT_EQ(line.find(host_dir.path()), std::string::npos) << line;
+  }
+}
+
 // CVE-2019-5736: overwrite the runtime through /proc/PID/exe.
 TEST(ProcExe, RuntimeBinaryNotWritable) { SNAPRUN_EXPECT_BLOCKED(Attack({"proc-exe"})); }
 

@@ -172,18 +172,6 @@ TEST_P(SandboxRun, OrphanedGrandchildrenAreReaped) {
   EXPECT_EQ(r.out, "0\n") << r.out;
 }
 
-TEST_P(SandboxRun, MountsDoNotPropagateToHost) {
-  TempDir host_dir;
-  if (user_) host_dir.ChownTo(*user_);
-  auto r = Run({"mount -t tmpfs none /data 2>/dev/null; touch /data/x 2>/dev/null; true",
-                R"(, {"destination": "/data", "type": "bind", "source": ")" + host_dir.path() +
-                    R"(", "options": ["rbind", "rw"]})"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::ifstream mounts("/proc/self/mountinfo");
-  std::string line;
-  while (std::getline(mounts, line)) EXPECT_EQ(line.find(host_dir.path()), std::string::npos);
-}
-
 // A copy of the rootfs the test may make hostile; owned by the test user when rootless.
 std::string HostileRootfs(const TempDir& dir) {
   std::string root = dir.path() + "/rootfs";
