@@ -247,4 +247,25 @@ Report InitPrivileges(const Args&) {
   return Worst(r);
 }
 
+// The command's own isolation as the kernel reports it, not as the runtime claims:
+// no_new_privs set and a seccomp filter installed.
+Report OwnStatus(const Args&) {
+  std::istringstream status(ReadFile("/proc/self/status"));
+  std::vector<Report> r;
+  for (std::string line; std::getline(status, line);) {
+    std::string value = line.substr(line.find(':') + 1);
+    if (line.rfind("NoNewPrivs:", 0) == 0) {
+      bool set = std::atoi(value.c_str()) == 1;
+      r.push_back({set ? Outcome::kBlocked : Outcome::kEscaped, 0,
+                   set ? "no_new_privs is set" : "no_new_privs is not set"});
+    } else if (line.rfind("Seccomp:", 0) == 0) {
+      bool filtered = std::atoi(value.c_str()) == 2;
+      r.push_back({filtered ? Outcome::kBlocked : Outcome::kEscaped, 0,
+                   filtered ? "a seccomp filter is installed" : "no seccomp filter"});
+    }
+  }
+  if (r.size() != 2) return {Outcome::kError, 0, "/proc/self/status lacks NoNewPrivs or Seccomp"};
+  return Worst(r);
+}
+
 }  // namespace snaprun::probe

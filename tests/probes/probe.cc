@@ -75,7 +75,7 @@ constexpr Command kCommands[] = {
     {"i386", I386, ""},                    {"kexec", Kexec, ""},
     {"tiocsti", Tiocsti, ""},              {"tiocsti-pty", TiocstiPty, ""},
     {"init-privileges", InitPrivileges, ""},
-    {"mount-over", MountOver, "PATH"},
+    {"mount-over", MountOver, "PATH"},      {"own-status", OwnStatus, ""},
     {"unix-connect", UnixConnect, "@ABSTRACT|PATH"},
 };
 

@@ -66,6 +66,7 @@ Report DiskFill(const Args&);
 Report Ptrace(const Args&);
 Report Caps(const Args&);
 Report InitPrivileges(const Args&);
+Report OwnStatus(const Args&);
 Report Setuid(const Args&);
 Report Ids(const Args&);
 Report Fds(const Args&);

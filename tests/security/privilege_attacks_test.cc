@@ -13,6 +13,11 @@ TEST(Capabilities, NoneHeldAndNoneCanBeRaised) { SNAPRUN_EXPECT_BLOCKED(Attack({
 
 // The runtime's init stays beside the command; as root (no user namespace here) it is
 // real root. It keeps CAP_KILL and has a filter of its own.
+// What the kernel says of the command itself (/proc/self/status).
+TEST(Isolation, TheCommandHasNoNewPrivsAndAFilter) {
+  SNAPRUN_EXPECT_BLOCKED(Attack({"own-status"}));
+}
+
 TEST(Capabilities, TheSandboxsInitKeepsOnlyCapKillAndHasAFilter) {
   SNAPRUN_EXPECT_BLOCKED(Attack({"init-privileges"}));
 }

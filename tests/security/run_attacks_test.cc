@@ -44,6 +44,7 @@ std::vector<RunAttackCase> Cases() {
       Case("Ptrace", {"ptrace"}),
       Case("RaiseCapabilities", {"caps"}),
       Case("InitsPrivileges", {"init-privileges"}),
+      Case("NoNewPrivsAndAFilter", {"own-status"}),
       Case("HostPids", {"pids"}),
       Case("NewUserNamespace", {"userns"}),
       Case("LeakedFd", {"fds"}, "", {"sh", "-c", "exec 7</ && exec \"$@\"", "sh"}),
