@@ -5,6 +5,7 @@
 #include <linux/bpf.h>
 #include <linux/io_uring.h>
 #include <linux/perf_event.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -193,6 +194,78 @@ Report TiocstiPty(const Args&) {
     return {Outcome::kBlocked, EIO, Describe(what + " (the kernel's legacy_tiocsti is off)", EIO)};
   }
   return Judge(-1, code, what);
+}
+
+// The new mount API does what mount(2) does through other doors: a filesystem
+// context, a detached copy of the tree, moving it, and clearing MS_RDONLY on /.
+Report MountApi(const Args&) {
+  std::vector<Report> r;
+  r.push_back(TryPrivileged("fsopen(tmpfs)", [] { return syscall(SYS_fsopen, "tmpfs", 0); }));
+  r.push_back(TryPrivileged("open_tree(/, OPEN_TREE_CLONE)", [] {
+    return syscall(SYS_open_tree, AT_FDCWD, "/", 1 /* OPEN_TREE_CLONE */ | O_CLOEXEC);
+  }));
+  // A bad source fd: past the privilege check the kernel says EBADF, moving nothing.
+  r.push_back(TryPrivileged("move_mount(a bad fd onto /tmp)", [] {
+    return syscall(SYS_move_mount, -1, "", AT_FDCWD, "/tmp", 0x4 /* MOVE_MOUNT_F_EMPTY_PATH */);
+  }));
+  r.push_back(TryPrivileged("mount_setattr(/, clear MOUNT_ATTR_RDONLY)", [] {
+    struct {
+      uint64_t attr_set, attr_clr, propagation, userns_fd;
+    } attr = {0, 1 /* MOUNT_ATTR_RDONLY */, 0, 0};
+    return syscall(SYS_mount_setattr, AT_FDCWD, "/", 0, &attr, sizeof attr);
+  }));
+  return Worst(r);
+}
+
+// "Shocker": a file handle names any inode of a filesystem, so open_by_handle_at
+// reaches files outside the sandbox's root on the same mount. Inode 2 is the root
+// of ext2/3/4 filesystems.
+Report OpenByHandle(const Args&) {
+  std::vector<Report> r;
+  struct {
+    unsigned int handle_bytes;
+    int handle_type;
+    unsigned char f_handle[128];
+  } handle = {8, 1 /* FILEID_INO32_GEN */, {2, 0, 0, 0, 0, 0, 0, 0}};
+  int mount_id = 0;
+  r.push_back(TryPrivileged("name_to_handle_at(/)", [&] {
+    struct {
+      unsigned int handle_bytes;
+      int handle_type;
+      unsigned char f_handle[128];
+    } mine = {128, 0, {}};
+    return syscall(SYS_name_to_handle_at, AT_FDCWD, "/", &mine, &mount_id, 0);
+  }));
+  int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  r.push_back(TryPrivileged("open_by_handle_at(inode 2)", [&] {
+    return syscall(SYS_open_by_handle_at, root, &handle, O_RDONLY);
+  }));
+  if (root >= 0) close(root);
+  return Worst(r);
+}
+
+// setns into a namespace the probe can name: its own (by path; init's /proc entries
+// are not readable rootless) and init's by pidfd. Entering one needs CAP_SYS_ADMIN
+// over it, and the filter refuses the call before that is asked.
+Report Setns(const Args&) {
+  std::vector<Report> r;
+  for (const char* ns : {"/proc/self/ns/mnt", "/proc/self/ns/user", "/proc/self/ns/net"}) {
+    int fd = open(ns, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      r.push_back(Judge(fd, errno, std::string("open ") + ns));
+      continue;
+    }
+    r.push_back(TryPrivileged(std::string("setns(") + ns + ")",
+                              [fd] { return syscall(SYS_setns, fd, 0); }));
+    close(fd);
+  }
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, 1, 0));
+  if (pidfd >= 0) {
+    r.push_back(TryPrivileged("setns(pidfd of pid 1, CLONE_NEWNS)",
+                              [pidfd] { return syscall(SYS_setns, pidfd, CLONE_NEWNS); }));
+    close(pidfd);
+  }
+  return Worst(r);
 }
 
 }  // namespace snaprun::probe

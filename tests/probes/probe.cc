@@ -76,6 +76,8 @@ constexpr Command kCommands[] = {
     {"tiocsti", Tiocsti, ""},              {"tiocsti-pty", TiocstiPty, ""},
     {"init-privileges", InitPrivileges, ""},
     {"mount-over", MountOver, "PATH"},      {"own-status", OwnStatus, ""},
+    {"mount-api", MountApi, ""},            {"open-by-handle", OpenByHandle, ""},
+    {"setns", Setns, ""},
     {"unix-connect", UnixConnect, "@ABSTRACT|PATH"},
 };
 

@@ -87,5 +87,8 @@ Report I386(const Args&);
 Report Kexec(const Args&);
 Report Tiocsti(const Args&);
 Report TiocstiPty(const Args&);
+Report MountApi(const Args&);
+Report OpenByHandle(const Args&);
+Report Setns(const Args&);
 
 }  // namespace snaprun::probe

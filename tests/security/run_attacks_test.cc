@@ -58,6 +58,9 @@ std::vector<RunAttackCase> Cases() {
       Case("IoUring", {"io_uring"}),
       Case("PerfEvents", {"perf"}),
       Case("Kexec", {"kexec"}),
+      Case("NewMountApi", {"mount-api"}),
+      Case("OpenByHandle", {"open-by-handle"}),
+      Case("Setns", {"setns"}),
       Case("X32Syscall", {"x32"}),
       Case("TiocstiOnAControllingPty", {"tiocsti-pty"}),
   };

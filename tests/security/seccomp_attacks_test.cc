@@ -39,6 +39,9 @@ TEST(SeccompDefault, IoUringGetsEPERM) { ExpectBlockedWith({"io_uring"}, EPERM);
 TEST(SeccompDefault, PerfEventOpenGetsEPERM) { ExpectBlockedWith({"perf"}, EPERM); }
 TEST(SeccompDefault, KernelModuleLoadGetsEPERM) { ExpectBlockedWith({"kmod"}, EPERM); }
 TEST(SeccompDefault, KexecGetsEPERM) { ExpectBlockedWith({"kexec"}, EPERM); }
+TEST(SeccompDefault, NewMountApiGetsEPERM) { ExpectBlockedWith({"mount-api"}, EPERM); }
+TEST(SeccompDefault, OpenByHandleGetsEPERM) { ExpectBlockedWith({"open-by-handle"}, EPERM); }
+TEST(SeccompDefault, SetnsGetsEPERM) { ExpectBlockedWith({"setns"}, EPERM); }
 // stdin is a pipe here: the filter answers before the tty layer could say ENOTTY.
 // (The TIOCSTI capability check is CAP_SYS_ADMIN in the initial namespace.)
 TEST(SeccompDefault, TiocstiGetsEPERM) { ExpectBlockedWith({"tiocsti"}, EPERM); }
