@@ -91,10 +91,13 @@ int Run(const RunOptions& options) {
 
 }  // namespace
 
-// Outputs are harvested with the default caps until the spec and policy carry their own.
+// The file count cap is the harvest's default; the size cap comes from the run.
 OutputsHarvester OutputsHarvesterForRuns() {
-  return [](const std::string& outputs_dir, ObjectStore& store) -> Result<HarvestSummary> {
-    OutputsResult result = SNAPRUN_TRY(HarvestOutputs(outputs_dir, store, HarvestLimits{}));
+  return [](const std::string& outputs_dir, ObjectStore& store,
+            uint64_t max_bytes) -> Result<HarvestSummary> {
+    HarvestLimits limits;
+    limits.max_bytes = max_bytes;
+    OutputsResult result = SNAPRUN_TRY(HarvestOutputs(outputs_dir, store, limits));
     return HarvestSummary{"sha256:" + result.digest, result.files, result.bytes, result.notes};
   };
 }

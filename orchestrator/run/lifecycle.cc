@@ -54,12 +54,31 @@ RunEnd Fail(const QueuedRun& run, HistoryStore& history, RunReport& report, Erro
   return Finish(run, history, report, StateChange(RunState::kFailed), std::move(error));
 }
 
+// What the run may write while it runs: its spec's sizes, else the defaults.
+SessionBudgets BudgetsFor(const QueuedRun& run) {
+  const ResourceRequest& r = run.spec.resources;
+  SessionBudgets out;
+  out.budgets.push_back({"outputs/", {run.dir.outputs()},
+                         r.outputs_bytes.value_or(kDefaultOutputsBytes), kMaxOutputsFiles});
+  out.budgets.push_back({"logs/ and console.log", {run.dir.logs(), run.dir.console()},
+                         r.logs_bytes.value_or(kDefaultLogsBytes), kMaxLogsFiles});
+  out.free_space_path = run.home;
+  return out;
+}
+
 RunState FinalState(const QueuedRun& run, const SessionOutcome& outcome) {
+  if (outcome.stopped_for) return RunState::kFailed;
   if (outcome.canceled || ::access(run.dir.cancel_marker().c_str(), F_OK) == 0) {
     return RunState::kCanceled;
   }
   if (outcome.result.timed_out) return RunState::kTimedOut;
   return outcome.result.ShellStatus() == 0 ? RunState::kCompleted : RunState::kFailed;
+}
+
+// The outputs budget plus what a run writes in one check interval and more: a run
+// stopped for its budget still has everything it wrote harvested.
+uint64_t HarvestCap(const QueuedRun& run) {
+  return run.spec.resources.outputs_bytes.value_or(kDefaultOutputsBytes) + kHarvestHeadroomBytes;
 }
 
 void Harvest(const QueuedRun& run, const SuperviseOptions& options, RunReport& report) {
@@ -68,7 +87,7 @@ void Harvest(const QueuedRun& run, const SuperviseOptions& options, RunReport& r
     return;
   }
   auto store = ObjectStore::Open(run.home);
-  auto summary = store ? options.harvest(run.dir.outputs(), *store)
+  auto summary = store ? options.harvest(run.dir.outputs(), *store, HarvestCap(run))
                        : Result<HarvestSummary>(std::move(store).error());
   if (summary) {
     report.outputs = *summary;
@@ -92,7 +111,13 @@ RunEnd AfterCommand(const QueuedRun& run, HistoryStore& history, const Supervise
   update.usage = UsageOf(outcome.result);
   update.isolation_json = IsolationJson(outcome.result, report.notes);
   if (report.outputs) update.outputs_digest = report.outputs->outputs_digest;
-  return Finish(run, history, report, update, std::nullopt);
+  std::optional<Error> stopped;
+  if (outcome.stopped_for) {
+    stopped = Error(ErrorCode::kLimitExceeded,
+                    *outcome.stopped_for + "; the run was stopped (raise resources.outputs_size "
+                                           "or resources.logs_size in the spec)");
+  }
+  return Finish(run, history, report, update, std::move(stopped));
 }
 
 }  // namespace
@@ -169,7 +194,7 @@ RunEnd SuperviseRun(const QueuedRun& run, HistoryStore& history, const Supervise
   }
   RunUpdate running = StateChange(RunState::kRunning);
   auto outcome = RunSandboxSession(prepared->run_config.config, run.dir.console(), options.echo,
-                                   [&] { return Enter(run, history, running); });
+                                   BudgetsFor(run), [&] { return Enter(run, history, running); });
   if (!outcome) return Fail(run, history, report, std::move(outcome).error());
   return AfterCommand(run, history, options, report, *outcome);
 }

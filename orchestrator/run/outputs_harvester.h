@@ -19,7 +19,8 @@ struct HarvestSummary {
   std::vector<std::string> notes;  // entries skipped and why
 };
 
-using OutputsHarvester =
-    std::function<Result<HarvestSummary>(const std::string& outputs_dir, ObjectStore& store)>;
+// MAX_BYTES: the most the harvest takes in (write_budget.h says how it is chosen).
+using OutputsHarvester = std::function<Result<HarvestSummary>(
+    const std::string& outputs_dir, ObjectStore& store, uint64_t max_bytes)>;
 
 }  // namespace snaprun::orchestrator

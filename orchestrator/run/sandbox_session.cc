@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
 #include <cerrno>
 #include <thread>
 
@@ -40,11 +41,28 @@ int PollRetry(pollfd* fds, nfds_t count, int timeout_ms) {
   return n;
 }
 
-// Until DONE_FD is readable: on a cancel request, SIGTERM the sandbox, SIGKILL after GRACE.
-void WatchCancel(int pidfd, int done_fd, std::chrono::milliseconds grace,
-                 std::atomic<bool>* canceled) {
+// Until DONE_FD is readable: on a cancel request, SIGTERM the sandbox, SIGKILL after
+// GRACE; every kBudgetCheckInterval, the budgets, and SIGKILL at once when one is over
+// (a grace would only be more writing). Writes *STOPPED_FOR before it kills.
+void WatchRun(int pidfd, int done_fd, std::chrono::milliseconds grace,
+              const SessionBudgets& budgets, std::atomic<bool>* canceled,
+              std::optional<std::string>* stopped_for) {
   pollfd fds[2] = {{done_fd, POLLIN, 0}, {CancelFd(), POLLIN, 0}};
-  if (PollRetry(fds, 2, -1) <= 0 || fds[0].revents) return;
+  int interval = budgets.budgets.empty() ? -1 : static_cast<int>(kBudgetCheckInterval.count());
+  uint64_t bytes = 0;
+  for (;;) {
+    int ready = PollRetry(fds, 2, interval);
+    if (ready < 0 || fds[0].revents) return;
+    if (ready > 0) break;  // a cancel request
+    BudgetCheck check =
+        CheckBudgets(budgets.budgets, budgets.free_space_path, kMinFreeBytes, bytes);
+    bytes = check.bytes;
+    if (check.stop) {
+      *stopped_for = std::move(check.stop);
+      SignalSandbox(pidfd, SIGKILL);
+      return;
+    }
+  }
   canceled->store(true);
   SignalSandbox(pidfd, SIGTERM);
   if (PollRetry(fds, 1, static_cast<int>(grace.count())) == 0) SignalSandbox(pidfd, SIGKILL);
@@ -53,7 +71,7 @@ void WatchCancel(int pidfd, int done_fd, std::chrono::milliseconds grace,
 }  // namespace
 
 Result<SessionOutcome> RunSandboxSession(sandbox::Config config, const std::string& console_log,
-                                         bool echo,
+                                         bool echo, const SessionBudgets& budgets,
                                          const std::function<Result<void>()>& on_started) {
   Pipe out = SNAPRUN_TRY(MakePipe());
   Pipe err = SNAPRUN_TRY(MakePipe());
@@ -68,7 +86,9 @@ Result<SessionOutcome> RunSandboxSession(sandbox::Config config, const std::stri
   Result<void> pumped = Ok();
   std::thread pump([&] { pumped = recorder.Pump(out.read.get(), err.read.get()); });
   std::atomic<bool> canceled{false};
-  std::thread watcher(WatchCancel, process->pidfd.get(), done.get(), config.kill_grace, &canceled);
+  std::optional<std::string> stopped_for;
+  std::thread watcher(WatchRun, process->pidfd.get(), done.get(), config.kill_grace,
+                      std::cref(budgets), &canceled, &stopped_for);
   Result<void> started = on_started();
   if (!started) SignalSandbox(process->pidfd.get(), SIGKILL);
   auto result = sandbox::WaitSandbox(*process, config);
@@ -79,7 +99,7 @@ Result<SessionOutcome> RunSandboxSession(sandbox::Config config, const std::stri
   if (!started) return std::move(started).error();
   if (!result) return std::move(result).error();
   if (!pumped) return std::move(pumped).error().Wrap("recording the console");
-  return SessionOutcome{*result, canceled.load()};
+  return SessionOutcome{*result, canceled.load(), std::move(stopped_for)};
 }
 
 }  // namespace snaprun::orchestrator

@@ -41,6 +41,10 @@ struct ResourceRequest {
   std::optional<uint64_t> tmp_bytes;                 // size of the /tmp tmpfs
   std::optional<std::chrono::milliseconds> timeout;  // wall time, then `timed_out`
   std::optional<uint64_t> nofile;                    // RLIMIT_NOFILE
+  // Disk the run may fill while it runs (write_budget.h): outputs/, and logs/ with
+  // console.log. Unset: kDefaultOutputsBytes, kDefaultLogsBytes.
+  std::optional<uint64_t> outputs_bytes;
+  std::optional<uint64_t> logs_bytes;
 };
 
 // Snapshot limits; unset means SNAPSHOT_MAX_SIZE_BYTES or 300 MB, and 2000 files.

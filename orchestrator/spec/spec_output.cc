@@ -30,6 +30,8 @@ Object::Ptr ResourcesJson(const ResourceRequest& r) {
   SetIf(*out, "tmp", r.tmp_bytes);
   if (r.timeout) out->set("timeout", FormatDuration(*r.timeout));
   SetIf(*out, "nofile", r.nofile);
+  SetIf(*out, "outputs_size", r.outputs_bytes);
+  SetIf(*out, "logs_size", r.logs_bytes);
   return out;
 }
 
@@ -79,7 +81,7 @@ void EmitIf(YAML::Emitter& out, const char* key, const std::optional<T>& value) 
 void EmitResources(YAML::Emitter& out, const ResourceRequest& r) {
   out << YAML::Key << "resources" << YAML::Value;
   if (!r.cpus && !r.memory_bytes && !r.pids && !r.scratch_bytes && !r.tmp_bytes && !r.timeout &&
-      !r.nofile) {
+      !r.nofile && !r.outputs_bytes && !r.logs_bytes) {
     out << YAML::Flow;
   }
   out << YAML::BeginMap;
@@ -90,6 +92,8 @@ void EmitResources(YAML::Emitter& out, const ResourceRequest& r) {
   if (r.tmp_bytes) out << YAML::Key << "tmp" << YAML::Value << FormatSize(*r.tmp_bytes);
   if (r.timeout) out << YAML::Key << "timeout" << YAML::Value << FormatDuration(*r.timeout);
   EmitIf(out, "nofile", r.nofile);
+  if (r.outputs_bytes) out << YAML::Key << "outputs_size" << YAML::Value << FormatSize(*r.outputs_bytes);
+  if (r.logs_bytes) out << YAML::Key << "logs_size" << YAML::Value << FormatSize(*r.logs_bytes);
   out << YAML::EndMap;
 }
 

@@ -164,7 +164,8 @@ Result<std::map<std::string, std::string>> DecodeEnv(const SpecNode& node) {
 // Fields are read in document order, so of two mistakes the first one is reported.
 Result<ResourceRequest> DecodeResources(const SpecNode& node) {
   SNAPRUN_TRY(ExpectMap(node, "resources",
-                        {"cpus", "memory", "pids", "scratch", "tmp", "timeout", "nofile"}));
+                        {"cpus", "memory", "pids", "scratch", "tmp", "timeout", "nofile",
+                         "outputs_size", "logs_size"}));
   ResourceRequest r;
   for (const auto& [key, value] : node.entries) {
     const std::string path = JoinPath("resources", key.text);
@@ -176,6 +177,8 @@ Result<ResourceRequest> DecodeResources(const SpecNode& node) {
     if (k == "tmp") r.tmp_bytes = SNAPRUN_TRY(ReadSize(value, path, kMaxSizeBytes));
     if (k == "timeout") r.timeout = SNAPRUN_TRY(ReadDuration(value, path, kMaxTimeout));
     if (k == "nofile") r.nofile = SNAPRUN_TRY(ReadInteger(value, path, 1, kMaxNofile));
+    if (k == "outputs_size") r.outputs_bytes = SNAPRUN_TRY(ReadSize(value, path, kMaxSizeBytes));
+    if (k == "logs_size") r.logs_bytes = SNAPRUN_TRY(ReadSize(value, path, kMaxSizeBytes));
   }
   return r;
 }

@@ -2,6 +2,7 @@
 // from a user's spec: the bundles of the other tests are hand-written, this is the
 // product's own default path. Each case is one probe attack that must be blocked.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <ostream>
@@ -17,6 +18,9 @@ namespace {
 struct RunAttackCase {
   std::string name;  // the test's name
   SnaprunAttack attack;
+  // The limit may kill the whole sandbox (a cgroup OOM kill with memory.oom.group):
+  // then there is no verdict line, and SIGKILL is the verdict.
+  bool killed_is_blocked = false;
 };
 
 RunAttackCase Case(std::string name, std::vector<std::string> args, std::string spec_extra = "",
@@ -27,6 +31,11 @@ RunAttackCase Case(std::string name, std::vector<std::string> args, std::string 
   attack.launcher = std::move(launcher);
   attack.setuid_copy = setuid_copy;
   return {std::move(name), std::move(attack)};
+}
+
+RunAttackCase KilledOrBlocked(RunAttackCase c) {
+  c.killed_is_blocked = true;
+  return c;
 }
 
 std::vector<RunAttackCase> Cases() {
@@ -49,7 +58,7 @@ std::vector<RunAttackCase> Cases() {
       Case("NewUserNamespace", {"userns"}),
       Case("LeakedFd", {"fds"}, "", {"sh", "-c", "exec 7</ && exec \"$@\"", "sh"}),
       Case("ForkBomb", {"forkbomb", "2000"}, "resources: {pids: 64}\n"),
-      Case("MemoryHog", {"memhog", "512"}, "resources: {memory: 64MiB}\n"),
+      KilledOrBlocked(Case("MemoryHog", {"memhog", "512"}, "resources: {memory: 64MiB}\n")),
       Case("FillTmp", {"disk-fill", "/tmp", "64"}, "resources: {tmp: 16MiB}\n"),
       Case("FillTheScratchLayer", {"disk-fill", ".", "64"}, "resources: {scratch: 16MiB}\n"),
       Case("LoadAKernelModule", {"kmod"}),
@@ -76,6 +85,10 @@ TEST_P(RunAttack, IsBlocked) {
   std::string why;
   std::optional<ProbeRun> run = RunProbeThroughSnaprun(GetParam().attack, &why);
   if (!run) GTEST_SKIP() << why;
+  if (!run->line && GetParam().killed_is_blocked) {
+    EXPECT_EQ(run->command.exit_code, 128 + SIGKILL) << run->Explain();
+    return;
+  }
   ASSERT_TRUE(run->line.has_value()) << run->Explain();
   EXPECT_EQ(run->line->result, "blocked") << run->Explain();
 }
@@ -107,6 +120,22 @@ TEST(SnaprunRunAttack, ASetuidBinaryInTheCodeIsNotSetuidInside) {
   if (!run) GTEST_SKIP() << why;
   ASSERT_TRUE(run->line.has_value()) << run->Explain();
   EXPECT_NE(run->line->detail.find("has no setuid bit"), std::string::npos) << run->Explain();
+}
+
+// outputs/ and logs/ are on the host's disk: a filler there is stopped by its budget
+// while it writes (SIGKILL: no verdict line), never allowed its 2 GiB.
+TEST(SnaprunRunAttack, FillingOutputsOrLogsIsStoppedAtTheBudget) {
+  for (const char* dir : {"outputs", "logs"}) {
+    std::string why;
+    std::optional<ProbeRun> run = RunProbeThroughSnaprun(
+        Case("fill", {"disk-fill", dir, "2048"},
+             "resources: {outputs_size: 32MiB, logs_size: 32MiB}\n")
+            .attack,
+        &why);
+    if (!run) GTEST_SKIP() << why;
+    EXPECT_FALSE(run->line && run->line->result == "escaped") << run->Explain();
+    EXPECT_NE(run->command.err.find("went over its budget"), std::string::npos) << run->Explain();
+  }
 }
 
 }  // namespace

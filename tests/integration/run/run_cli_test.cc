@@ -175,6 +175,40 @@ TEST_P(RunCli, LogsEscapesControlSequencesUnlessRaw) {
   EXPECT_NE(raw.out.find("[x.log] a\033]0;pwned\007b\n"), std::string::npos) << raw.out;
 }
 
+// A command filling outputs/ is stopped while it writes, not after: the host keeps
+// its disk, the run ends failed naming the budget, and what it wrote is harvested.
+TEST_P(RunCli, AnOutputsFillerIsStoppedAtItsBudgetAndKeepsWhatItWrote) {
+  std::string spec = h().WriteSpec(Spec(
+      "filler", "i=0; while :; do head -c 4194304 /dev/zero > outputs/f$i; i=$((i+1)); done",
+      "resources: {outputs_size: 32MiB, timeout: 5m}\n"));
+  CommandResult run = h().Snaprun({"run", spec});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("outputs/ went over its budget"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("of 32.0 MiB; the run was stopped"), std::string::npos) << run.err;
+  auto shown = h().Show("last");
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(shown->getValue<std::string>("state"), "failed");
+  EXPECT_EQ(shown->getValue<std::string>("outputs_digest").rfind("sha256:", 0), 0u);
+  std::string id = shown->getValue<std::string>("id");
+  uintmax_t written = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(h().RunDir(id) + "/outputs")) {
+    written += entry.file_size();
+  }
+  EXPECT_GT(written, 32u << 20);
+  EXPECT_LT(written, 1u << 30) << "the run kept writing long after its budget";
+}
+
+// Lines on stdout fill console.log, which shares the logs budget with logs/.
+TEST_P(RunCli, AConsoleFloodIsStoppedAtTheLogsBudget) {
+  std::string spec = h().WriteSpec(
+      Spec("flood", "yes flooding-the-console", "resources: {logs_size: 16MiB, timeout: 5m}\n"));
+  CommandResult run = h().Snaprun({"run", spec});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("logs/ and console.log went over its budget"), std::string::npos)
+      << run.err.substr(run.err.size() > 2000 ? run.err.size() - 2000 : 0);
+  EXPECT_EQ(h().State("last"), "failed");
+}
+
 TEST_P(RunCli, SecondRunSeesNoneOfTheFirstRunsScratchWrites) {
   std::string spec = h().WriteSpec(
       Spec("scratch", "test ! -e left-behind && echo x > left-behind && echo x > /tmp/t"));
