@@ -64,6 +64,7 @@ enum class FrameKind : uint8_t {
   kExit = 3,
   kSpawned = 4,
   kHookPoint = 5,
+  kCommandSteps = 6,  // the command's own steps (steps_done), sent just before exec
 };
 constexpr int32_t kHookPointCreate = 1;
 constexpr int32_t kHookPointStart = 2;

@@ -140,19 +140,25 @@ ChildError Exec(const ChildPlan& plan) {
   return Fail(Step::kExec, last, "exec", file);
 }
 
-ChildError DropPrivileges(const ChildPlan& plan) {
+// Marks in *DONE each step it took.
+ChildError DropPrivileges(const ChildPlan& plan, uint64_t* done) {
   int cap = -1;
   if (int err = ApplyCapabilities(plan.capabilities, &cap); err != 0) {
     return Fail(Step::kCapabilities, err, "apply capability", cap >= 0 ? "set" : nullptr);
   }
-  if (plan.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    return Fail(Step::kNoNewPrivs, errno, "prctl", "PR_SET_NO_NEW_PRIVS");
+  *done |= StepBit(Step::kCapabilities);
+  if (plan.no_new_privileges) {
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+      return Fail(Step::kNoNewPrivs, errno, "prctl", "PR_SET_NO_NEW_PRIVS");
+    }
+    *done |= StepBit(Step::kNoNewPrivs);
   }
   // Seccomp last: every earlier step may need syscalls the profile forbids.
   if (plan.seccomp) {
     if (int err = InstallSeccomp(*plan.seccomp); err != 0) {
       return Fail(Step::kSeccomp, err, "install", "seccomp filter");
     }
+    *done |= StepBit(Step::kSeccomp);
   }
   return Success();
 }
@@ -196,7 +202,13 @@ void RunCommandChild(const ChildPlan& plan, int report_fd, int terminal_fd) {
   SNAPRUN_CHILD_STEP(Step::kRlimits, ApplyRlimits(plan));
   // Capabilities after the uid change (which would otherwise clear them), then
   // no_new_privs, then seccomp as the last thing before exec.
-  SNAPRUN_CHILD_STEP(Step::kCapabilities, DropPrivileges(plan));
+  Check(report_fd, DropPrivileges(plan, &done));
+  // What this process did, from itself: the result's step list is not the plan's. A
+  // profile that forbids sending it leaves the list without these steps, not wrong.
+  ChildFrame steps;
+  steps.kind = FrameKind::kCommandSteps;
+  steps.steps_done = done;
+  SendFrame(report_fd, steps);
   Die(report_fd, Exec(plan));
 }
 

@@ -99,6 +99,7 @@ bool HasHooks(const Hooks& h) {
 struct Frames {
   std::optional<ChildFrame> failure;
   std::optional<ChildFrame> progress;
+  std::optional<ChildFrame> command;  // the command's own steps, before its exec
   std::optional<ChildFrame> exit;
 };
 
@@ -109,6 +110,7 @@ Frames DrainFrames(int fd) {
   while (ReceiveFrame(fd, &frame, &passed, MSG_DONTWAIT) == static_cast<ssize_t>(sizeof frame)) {
     if (frame.kind == FrameKind::kFailure && !frames.failure) frames.failure = frame;
     if (frame.kind == FrameKind::kProgress) frames.progress = frame;
+    if (frame.kind == FrameKind::kCommandSteps) frames.command = frame;
     if (frame.kind == FrameKind::kExit) frames.exit = frame;
   }
   return frames;
@@ -161,13 +163,10 @@ void FillSteps(RunResult& result, const SandboxProcess& process, const Frames& f
       result.fallbacks.push_back("overlay refused by the kernel: lower copied to tmpfs");
     }
   }
-  if (frames.exit) {
-    for (Step s : {Step::kSetIds, Step::kRlimits, Step::kFds, Step::kCapabilities,
-                   Step::kNoNewPrivs, Step::kSeccomp, Step::kExec}) {
-      if (s == Step::kNoNewPrivs && !process.plan->no_new_privileges) continue;
-      if (s == Step::kSeccomp && !process.plan->seccomp) continue;
-      result.steps.push_back(StepName(s));
-    }
+  // The command's steps as it reported them; exec, because init saw it end.
+  if (frames.command) {
+    for (auto& s : StepNames(frames.command->steps_done)) result.steps.push_back(s);
+    if (frames.exit) result.steps.push_back(StepName(Step::kExec));
   }
   if (process.clone3_fallback) result.fallbacks.push_back("clone3 missing: clone() used");
 }

@@ -209,6 +209,22 @@ TEST_P(RunCli, AConsoleFloodIsStoppedAtTheLogsBudget) {
   EXPECT_EQ(h().State("last"), "failed");
 }
 
+// The record's isolation steps end with what the command's process reported it did
+// just before its exec, not with what the plan meant it to do.
+TEST_P(RunCli, TheIsolationStepsEndWithTheCommandsOwnReport) {
+  CommandResult run = h().Snaprun({"run", h().WriteSpec(Spec("steps", "true"))});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto shown = h().Show("last");
+  ASSERT_TRUE(shown);
+  auto steps = shown->getObject("isolation")->getArray("steps");
+  ASSERT_GE(steps->size(), 4u);
+  std::vector<std::string> last;
+  for (size_t i = steps->size() - 4; i < steps->size(); ++i) {
+    last.push_back(steps->getElement<std::string>(static_cast<unsigned>(i)));
+  }
+  EXPECT_EQ(last, (std::vector<std::string>{"capabilities", "no_new_privs", "seccomp", "exec"}));
+}
+
 TEST_P(RunCli, SecondRunSeesNoneOfTheFirstRunsScratchWrites) {
   std::string spec = h().WriteSpec(
       Spec("scratch", "test ! -e left-behind && echo x > left-behind && echo x > /tmp/t"));
