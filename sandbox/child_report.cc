@@ -46,6 +46,7 @@ const char* StepName(Step step) {
     case Step::kTerminal: return "terminal";
     case Step::kJoinNamespace: return "join namespace";
     case Step::kInitPrivileges: return "drop init's privileges";
+    case Step::kCommandUserNamespace: return "user namespace for the command (host root outside)";
     case Step::kCount: break;
   }
   return "unknown step";

@@ -33,6 +33,8 @@ enum class Step : uint8_t {
   kReadonlyPaths,
   kHostname,
   kLoopback,
+  // The command's own steps; this one first, as in the command (StepNames lists by value).
+  kCommandUserNamespace,  // entering the command-only user namespace
   kRlimits,
   kCwd,
   kSetIds,

@@ -1,6 +1,7 @@
 #include "sandbox/child_setup.h"
 
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -94,13 +95,25 @@ ChildError SetNames(const ChildPlan& plan) {
   return Success();
 }
 
-ChildError AssembleRoot(const ChildPlan& plan, int root_fd, uint64_t* done, uint64_t* fallbacks) {
+ChildError AssembleRoot(const ChildPlan& plan, const CommandUserNamespace& userns, int root_fd,
+                        uint64_t* done, uint64_t* fallbacks) {
   for (const MountOp& op : plan.mounts) {
-    ChildError e = ApplyMountOp(root_fd, op, fallbacks);
+    ChildError e = ApplyMountOp(root_fd, op, userns, fallbacks);
     if (e.failed()) return e;
     *done |= StepBit(op.type == MountType::kOverlay ? Step::kOverlay : Step::kMount);
   }
   return Success();
+}
+
+// The command-only user namespace: host root until here, the command enters it before
+// taking its ids (which then name ids inside it). The fd goes with it.
+ChildError EnterCommandUserNamespace(const ChildPlan& plan, int report_fd) {
+  if (!plan.command_user_ns.enabled) return Success();
+  int fd = CommandUsernsFd(report_fd);
+  int rc = setns(fd, CLONE_NEWUSER);
+  int err = errno;
+  close(fd);
+  return rc == 0 ? Success() : Fail(Step::kCommandUserNamespace, err, "setns", "user namespace");
 }
 
 ChildError SetIds(const ChildPlan& plan) {
@@ -184,7 +197,11 @@ ChildError OpenTerminal(const ChildPlan& plan, int* master, int* slave) {
   if (int err = OpenPtyPair(master, slave); err != 0) {
     return Fail(Step::kTerminal, err, "open", "/dev/ptmx");
   }
-  if (fchown(*slave, plan.uid, plan.gid) != 0) return Fail(Step::kTerminal, errno, "chown", "pty");
+  // Chowned before a command-only user namespace is entered: by the ids the host sees.
+  const CommandUserNamespace& userns = plan.command_user_ns;
+  uid_t uid = userns.enabled ? userns.root_uid + plan.uid : plan.uid;
+  gid_t gid = userns.enabled ? userns.root_gid + plan.gid : plan.gid;
+  if (fchown(*slave, uid, gid) != 0) return Fail(Step::kTerminal, errno, "chown", "pty");
   return Success();
 }
 
@@ -193,6 +210,9 @@ void RunCommandChild(const ChildPlan& plan, int report_fd, int terminal_fd) {
   // A session of its own with the pty as controlling terminal, before the uid change
   // takes the right to TIOCSCTTY away.
   if (terminal_fd >= 0) SNAPRUN_CHILD_STEP(Step::kTerminal, AttachTerminalStep(terminal_fd));
+  if (plan.command_user_ns.enabled) {
+    SNAPRUN_CHILD_STEP(Step::kCommandUserNamespace, EnterCommandUserNamespace(plan, report_fd));
+  }
   // Ids before cwd: the directory must be reachable as the command's own user.
   SNAPRUN_CHILD_STEP(Step::kSetIds, SetIds(plan));
   // Fds closed before chdir: the cwd must not resolve through an inherited fd.
@@ -242,7 +262,8 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   }
   SNAPRUN_CHILD_STEP(Step::kStdio, SetStdio(ch));
   // Before any path is resolved: no host fd may stay reachable through /proc/self/fd.
-  SNAPRUN_CHILD_STEP(Step::kFds, ArrangeFds(plan, &report_fd));
+  CommandUserNamespace userns = plan.command_user_ns;
+  SNAPRUN_CHILD_STEP(Step::kFds, ArrangeFds(plan, &report_fd, &userns.fd));
   SNAPRUN_CHILD_STEP(Step::kSetIds, BecomeRootInside(plan));
   // After becoming root inside: the keyring belongs to the container's root.
   if (plan.new_session_keyring) SNAPRUN_CHILD_STEP(Step::kKeyring, JoinNewSessionKeyring());
@@ -256,7 +277,7 @@ void RunChild(const ChildPlan& plan, const ChildChannel& ch) {
   if (!plan.devices.empty()) {
     SNAPRUN_CHILD_STEP(Step::kDev, CreateDeviceNodes(plan.devices, root_fd));
   }
-  Check(report_fd, AssembleRoot(plan, root_fd, &done, &fallbacks));
+  Check(report_fd, AssembleRoot(plan, userns, root_fd, &done, &fallbacks));
   if ((fallbacks & kFallbackOverlayCopy) != 0) done |= StepBit(Step::kOverlayFallback);
   // OCI createContainer: after the mounts, before the pivot.
   if (plan.container_hooks) SNAPRUN_CHILD_STEP(Step::kHooks, PauseForCreateHooks(report_fd));

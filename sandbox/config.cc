@@ -107,6 +107,25 @@ Result<void> ValidateHooks(const Hooks& h) {
   return Ok();
 }
 
+Result<void> ValidateUserNamespaceScope(const Config& c) {
+  bool idmapped = false;
+  for (const auto& m : c.mounts) idmapped = idmapped || m.idmap;
+  if (c.user_namespace_scope == UserNamespaceScope::kSandbox) {
+    if (idmapped) return Invalid("mounts: idmapped mounts need a command-only user namespace");
+    return Ok();
+  }
+  if (!c.namespaces.user || c.uid_mappings.empty() || c.gid_mappings.empty()) {
+    return Invalid("a command-only user namespace needs linux.uidMappings and gidMappings");
+  }
+  bool hooks = !c.hooks.prestart.empty() || !c.hooks.create_runtime.empty() ||
+               !c.hooks.create_container.empty() || !c.hooks.start_container.empty();
+  if (hooks || !c.joined_namespaces.empty()) {
+    return Invalid("a command-only user namespace cannot be combined with hooks or joined "
+                   "namespaces (they would act as host root)");
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<void> Config::Validate() const {
@@ -130,6 +149,7 @@ Result<void> Config::Validate() const {
   if (!namespaces.user && (!uid_mappings.empty() || !gid_mappings.empty())) {
     return Invalid("linux.uidMappings: id mappings need a user namespace");
   }
+  SNAPRUN_TRY(ValidateUserNamespaceScope(*this));
   if (timeout && timeout->count() <= 0) return Invalid("timeout: must be positive");
   SNAPRUN_TRY(ValidateTimeOffsets(time_offsets));
   SNAPRUN_TRY(ValidateCpuAffinity(cpu_affinity));

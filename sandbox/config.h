@@ -83,6 +83,10 @@ struct Mount {
   // directory lists its entries in the reverse of the lower's order (a reproducibility
   // variation: code that depends on readdir order shows it). Costs a copy in memory.
   bool reverse_entry_order = false;
+  // kBind, and kOverlay's lowers: file owners shown through the user namespace's maps
+  // (an idmapped mount), so host uid 0's files are the sandbox's root's. Needs
+  // UserNamespaceScope::kCommandOnly.
+  bool idmap = false;
   // OCI mounts may name options this struct has no field for; the adapter
   // refuses unknown ones rather than dropping them.
 };
@@ -216,6 +220,14 @@ struct DeviceRule {
   std::string access = "rwm";
 };
 
+// Where the user namespace (namespaces.user, with uid_mappings/gid_mappings) sits.
+// kSandbox (OCI): the sandbox's other namespaces are created inside it, init included.
+// kCommandOnly, for root callers: host root assembles the sandbox in namespaces the
+// host's root owns, and only the command enters the user namespace, just before it
+// takes its ids. Its capabilities there then reach no namespace it lives in, and no
+// host path needs to be reachable by the mapped ids (SNAPRUN_HOME stays 0700).
+enum class UserNamespaceScope { kSandbox, kCommandOnly };
+
 struct Config {
   std::string rootfs;  // host path to the root filesystem
   bool rootfs_read_only = true;
@@ -228,6 +240,7 @@ struct Config {
   // Empty: map the caller's uid/gid to process.uid/gid (rootless single-id map).
   std::vector<IdMapping> uid_mappings;
   std::vector<IdMapping> gid_mappings;
+  UserNamespaceScope user_namespace_scope = UserNamespaceScope::kSandbox;
   std::vector<Mount> mounts;  // applied in order, after the root is assembled
   std::vector<std::string> masked_paths;
   std::vector<std::string> readonly_paths;

@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "sandbox/child_report.h"
+#include "sandbox/fds.h"
 #include "sandbox/init_privileges.h"
 
 namespace snaprun::sandbox {
@@ -80,6 +81,8 @@ void RunInit(const ChildPlan& plan, int report_fd, int terminal_fd) {
     RunCommandChild(plan, report_fd, terminal_fd);
   }
   if (terminal_fd >= 0) close(terminal_fd);
+  // Only the command enters it; init stays host root with what it keeps below.
+  if (plan.command_user_ns.enabled) close(CommandUsernsFd(report_fd));
   if (int err = DropInitPrivileges(plan.init_privileges); err != 0) {
     kill(command, SIGKILL);
     ReportFailure(report_fd, Step::kInitPrivileges, err, "capabilities and seccomp filter");

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "sandbox/base/syscall.h"
+#include "sandbox/idmapped_mounts.h"
 #include "sandbox/overlay_copy.h"
 
 namespace snaprun::sandbox {
@@ -62,22 +63,19 @@ int CreateFinalFile(int root_fd, const char* rel) {
   return rc;
 }
 
-unsigned long long AttrFromFlags(unsigned long flags) {
-  unsigned long long attr = 0;
-  if (flags & MS_RDONLY) attr |= MOUNT_ATTR_RDONLY;
-  if (flags & MS_NOSUID) attr |= MOUNT_ATTR_NOSUID;
-  if (flags & MS_NODEV) attr |= MOUNT_ATTR_NODEV;
-  if (flags & MS_NOEXEC) attr |= MOUNT_ATTR_NOEXEC;
-  return attr;
-}
-
-ChildError MountBind(int root_fd, const MountOp& op) {
+ChildError MountBind(int root_fd, const MountOp& op, const CommandUserNamespace& userns) {
   struct stat st;
   if (stat(op.source.c_str(), &st) != 0)
     return Fail(Step::kMount, errno, "stat", op.source.c_str());
   int target = -1;
   ChildError e = EnsureMountPoint(root_fd, op.target.c_str(), !S_ISDIR(st.st_mode), &target);
   if (e.failed()) return e;
+  if (op.idmap) {
+    e = AttachIdmapped(op.source.c_str(), userns.fd, op.remount_flags, op.flags & MS_REC,
+                       target, Step::kMount);
+    close(target);
+    return e;
+  }
   int rc = MountOnFd(op.source.c_str(), target, nullptr, op.flags, nullptr);
   int err = errno;
   close(target);
@@ -98,10 +96,34 @@ ChildError MountFilesystem(int root_fd, const MountOp& op, const char* data) {
   return Success();
 }
 
+// An idmapped overlay's lowers, attached read-only in the scratch tmpfs (as the plan's
+// lowerdir names them), and its upper owned by the sandbox's root.
+ChildError AttachIdmappedLowers(const MountOp& op, const CommandUserNamespace& userns, int tmp) {
+  const size_t count = op.overlay_lower.size();
+  for (size_t i = 0; i < count; ++i) {
+    char name[32];
+    IdmappedLowerName(i, name, sizeof name);
+    if (mkdirat(tmp, name, 0700) != 0) return Fail(Step::kOverlay, errno, "mkdir", name);
+    int target = openat(tmp, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (target < 0) return Fail(Step::kOverlay, errno, "open", name);
+    // op.overlay_lower is bottom first; lowerdir (and so the names) topmost first.
+    ChildError e = AttachIdmapped(op.overlay_lower[count - 1 - i].c_str(), userns.fd,
+                                  MS_RDONLY | MS_NOSUID | MS_NODEV, true, target,
+                                  Step::kOverlay);
+    close(target);
+    if (e.failed()) return e;
+  }
+  if (fchownat(tmp, "upper", userns.root_uid, userns.root_gid, AT_SYMLINK_NOFOLLOW) != 0) {
+    return Fail(Step::kOverlay, errno, "chown", "upper");
+  }
+  return Success();
+}
+
 // Overlay: a tmpfs at the target holds upper/ and work/; the overlay then covers it.
 // If the kernel refuses overlayfs here (EPERM/EINVAL rootless on some filesystems),
 // the lower layers are copied into that tmpfs instead and the fallback recorded.
-ChildError MountOverlay(int root_fd, const MountOp& op, uint64_t* fallbacks) {
+ChildError MountOverlay(int root_fd, const MountOp& op, const CommandUserNamespace& userns,
+                        uint64_t* fallbacks) {
   int target = -1;
   ChildError e = EnsureMountPoint(root_fd, op.target.c_str(), false, &target);
   if (e.failed()) return e;
@@ -111,8 +133,9 @@ ChildError MountOverlay(int root_fd, const MountOp& op, uint64_t* fallbacks) {
   if (rc != 0) return Fail(Step::kOverlay, err, "mount scratch tmpfs", op.target.c_str());
   int tmp = OpenInRoot(root_fd, op.target.c_str(), O_RDONLY | O_DIRECTORY);
   if (tmp < 0) return Fail(Step::kOverlay, -tmp, "open", op.target.c_str());
+  const IdShift shift = op.idmap ? IdShiftOf(userns) : IdShift{};
   if (op.copy_reversed) {
-    e = CopyLowersInto(op, tmp);
+    e = CopyLowersInto(op, shift, tmp);
     close(tmp);
     return e;
   }
@@ -125,6 +148,13 @@ ChildError MountOverlay(int root_fd, const MountOp& op, uint64_t* fallbacks) {
     close(tmp);
     return Fail(Step::kOverlay, err, "prepare upper", op.host_target.c_str());
   }
+  if (op.idmap) {
+    e = AttachIdmappedLowers(op, userns, tmp);
+    if (e.failed()) {
+      close(tmp);
+      return e;
+    }
+  }
   rc = mount("overlay", op.host_target.c_str(), "overlay", op.flags, op.data.c_str());
   err = errno;
   if (rc == 0 || !op.overlay_copy_fallback || (err != EPERM && err != EINVAL)) {
@@ -136,7 +166,7 @@ ChildError MountOverlay(int root_fd, const MountOp& op, uint64_t* fallbacks) {
   unlinkat(tmp, "work/work", AT_REMOVEDIR);
   unlinkat(tmp, "work", AT_REMOVEDIR);
   unlinkat(tmp, "upper", AT_REMOVEDIR);
-  e = CopyLowersInto(op, tmp);
+  e = CopyLowersInto(op, shift, tmp);
   close(tmp);
   return e;
 }
@@ -177,7 +207,7 @@ ChildError SetMountFlags(int root_fd, const char* rel, unsigned long flags, bool
   int fd = OpenInRoot(root_fd, rel, O_PATH);
   if (fd < 0) return Fail(step, -fd, "open", rel);
   mount_attr attr{};
-  attr.attr_set = AttrFromFlags(flags);
+  attr.attr_set = MountAttrFromFlags(flags);
   int rc =
       mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr);
   int err = errno;
@@ -185,12 +215,22 @@ ChildError SetMountFlags(int root_fd, const char* rel, unsigned long flags, bool
   return rc == 0 ? Success() : Fail(step, err, "remount", rel[0] ? rel : "/");
 }
 
-ChildError ApplyMountOp(int root_fd, const MountOp& op, uint64_t* fallbacks) {
+unsigned long long MountAttrFromFlags(unsigned long flags) {
+  unsigned long long attr = 0;
+  if (flags & MS_RDONLY) attr |= MOUNT_ATTR_RDONLY;
+  if (flags & MS_NOSUID) attr |= MOUNT_ATTR_NOSUID;
+  if (flags & MS_NODEV) attr |= MOUNT_ATTR_NODEV;
+  if (flags & MS_NOEXEC) attr |= MOUNT_ATTR_NOEXEC;
+  return attr;
+}
+
+ChildError ApplyMountOp(int root_fd, const MountOp& op, const CommandUserNamespace& userns,
+                        uint64_t* fallbacks) {
   switch (op.type) {
     case MountType::kBind:
-      return MountBind(root_fd, op);
+      return MountBind(root_fd, op, userns);
     case MountType::kOverlay:
-      return MountOverlay(root_fd, op, fallbacks);
+      return MountOverlay(root_fd, op, userns, fallbacks);
     default:
       return MountFilesystem(root_fd, op, op.data.empty() ? nullptr : op.data.c_str());
   }

@@ -30,7 +30,12 @@ int MountOnFd(const char* source, int target_fd, const char* fstype, unsigned lo
 ChildError SetMountFlags(int root_fd, const char* rel, unsigned long flags, bool recursive,
                          Step step);
 
-// One configured mount. Sets kFallbackOverlayCopy in *fallbacks when taken.
-ChildError ApplyMountOp(int root_fd, const MountOp& op, uint64_t* fallbacks);
+// MOUNT_ATTR_* for the MS_RDONLY/NOSUID/NODEV/NOEXEC bits of FLAGS.
+unsigned long long MountAttrFromFlags(unsigned long flags);
+
+// One configured mount. Sets kFallbackOverlayCopy in *fallbacks when taken. USERNS
+// (fd set, or -1) idmaps the mounts marked idmap.
+ChildError ApplyMountOp(int root_fd, const MountOp& op, const CommandUserNamespace& userns,
+                        uint64_t* fallbacks);
 
 }  // namespace snaprun::sandbox

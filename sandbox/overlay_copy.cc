@@ -26,7 +26,20 @@ struct LinuxDirent64 {
 // The order in which a directory's entries are created in the copy.
 enum class Order { kAsListed, kBackwards };
 
-int CopyDir(int src, int dst, int depth, Order order);
+struct CopyRules {
+  Order order = Order::kAsListed;
+  IdShift shift;
+};
+
+int CopyDir(int src, int dst, int depth, const CopyRules& rules);
+
+// The copy's owner, as an idmapped lower would have shown it to the sandbox.
+int ShiftOwner(int dir, const char* name, const struct stat& st, const IdShift& shift) {
+  if (!shift.enabled || st.st_uid >= shift.count || st.st_gid >= shift.count) return 0;
+  uid_t uid = shift.uid + st.st_uid;
+  gid_t gid = shift.gid + st.st_gid;
+  return fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
+}
 
 int CopyFile(int src_dir, int dst_dir, const char* name, const struct stat& st) {
   int in = openat(src_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -52,14 +65,13 @@ int CopyFile(int src_dir, int dst_dir, const char* name, const struct stat& st) 
   return err;
 }
 
-int CopyEntry(int src, int dst, const char* name, int depth, Order order) {
-  struct stat st;
-  if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return errno;
+int CopyNode(int src, int dst, const char* name, const struct stat& st, int depth,
+             const CopyRules& rules) {
   if (S_ISDIR(st.st_mode)) {
     if (mkdirat(dst, name, st.st_mode & 07777) != 0 && errno != EEXIST) return errno;
     int s = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int d = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    int err = s < 0 || d < 0 ? errno : CopyDir(s, d, depth + 1, order);
+    int err = s < 0 || d < 0 ? errno : CopyDir(s, d, depth + 1, rules);
     if (s >= 0) close(s);
     if (d >= 0) close(d);
     return err;
@@ -74,6 +86,14 @@ int CopyEntry(int src, int dst, const char* name, int depth, Order order) {
   }
   if (S_ISREG(st.st_mode)) return CopyFile(src, dst, name, st);
   return 0;  // devices, fifos and sockets are not copied: a scratch tree has no use for them
+}
+
+int CopyEntry(int src, int dst, const char* name, int depth, const CopyRules& rules) {
+  struct stat st;
+  if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return errno;
+  if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode)) return 0;
+  int err = CopyNode(src, dst, name, st, depth, rules);
+  return err != 0 ? err : ShiftOwner(dst, name, st, rules.shift);
 }
 
 bool IsDotOrDotDot(const char* name) { return strcmp(name, ".") == 0 || strcmp(name, "..") == 0; }
@@ -100,7 +120,7 @@ int ForEachEntry(int src, Visit visit) {
 // Backwards without a list to hold the names (nothing may be allocated here): entry
 // I is found by listing again, so a directory of N entries costs N listings. Snapshot
 // directories are small; this is a reproducibility check, not the fast path.
-int CopyDirBackwards(int src, int dst, int depth) {
+int CopyDirBackwards(int src, int dst, int depth, const CopyRules& rules) {
   long count = 0;
   if (int err = ForEachEntry(src, [&](const char*) { return ++count, 0; }); err != 0) return err;
   constexpr int kFound = -1;
@@ -109,7 +129,7 @@ int CopyDirBackwards(int src, int dst, int depth) {
     int copy_error = 0;
     int err = ForEachEntry(src, [&](const char* name) {
       if (index++ != wanted) return 0;
-      copy_error = CopyEntry(src, dst, name, depth, Order::kBackwards);
+      copy_error = CopyEntry(src, dst, name, depth, rules);
       return kFound;
     });
     if (err != kFound) return err != 0 ? err : ENOENT;  // the directory changed under us
@@ -118,11 +138,11 @@ int CopyDirBackwards(int src, int dst, int depth) {
   return 0;
 }
 
-int CopyDir(int src, int dst, int depth, Order order) {
+int CopyDir(int src, int dst, int depth, const CopyRules& rules) {
   if (depth > kMaxDepth) return ELOOP;
-  if (order == Order::kBackwards) return CopyDirBackwards(src, dst, depth);
+  if (rules.order == Order::kBackwards) return CopyDirBackwards(src, dst, depth, rules);
   return ForEachEntry(src,
-                      [&](const char* name) { return CopyEntry(src, dst, name, depth, order); });
+                      [&](const char* name) { return CopyEntry(src, dst, name, depth, rules); });
 }
 
 // Whether a directory on this filesystem lists its newest entry first (tmpfs before
@@ -147,16 +167,26 @@ bool ListsNewestFirst(int dir_fd) {
 
 }  // namespace
 
-ChildError CopyLowersInto(const MountOp& op, int dest_dir_fd) {
+IdShift IdShiftOf(const CommandUserNamespace& userns) {
+  return IdShift{true, userns.root_uid, userns.root_gid, userns.id_count};
+}
+
+ChildError CopyLowersInto(const MountOp& op, const IdShift& shift, int dest_dir_fd) {
   // A reversed listing: create backwards where the copy lists in creation order, and
   // as listed where it lists newest first.
-  Order order =
+  CopyRules rules;
+  rules.order =
       op.copy_reversed && !ListsNewestFirst(dest_dir_fd) ? Order::kBackwards : Order::kAsListed;
+  rules.shift = shift;
+  // The copy's root is the mount's root: the sandbox's root owns it, as the lower's.
+  if (shift.enabled && fchown(dest_dir_fd, shift.uid, shift.gid) != 0) {
+    return Fail(Step::kOverlayFallback, errno, "chown", "copy root");
+  }
   for (size_t i = 0; i < op.overlay_lower.size(); ++i) {
     const char* lower = op.overlay_lower[i].c_str();
     int src = open(lower, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (src < 0) return Fail(Step::kOverlayFallback, errno, "open", lower);
-    int err = CopyDir(src, dest_dir_fd, 0, order);
+    int err = CopyDir(src, dest_dir_fd, 0, rules);
     close(src);
     if (err != 0) return Fail(Step::kOverlayFallback, err, "copy", lower);
   }

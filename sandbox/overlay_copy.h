@@ -9,6 +9,17 @@
 
 namespace snaprun::sandbox {
 
-ChildError CopyLowersInto(const MountOp& op, int dest_dir_fd);
+// The copy's owners. Not enabled: the copier's own. Enabled: a lower's uid/gid N (below
+// count) becomes uid+N / gid+N, as an idmapped lower would show it to the sandbox.
+struct IdShift {
+  bool enabled = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  uint32_t count = 0;
+};
+
+IdShift IdShiftOf(const CommandUserNamespace& userns);
+
+ChildError CopyLowersInto(const MountOp& op, const IdShift& shift, int dest_dir_fd);
 
 }  // namespace snaprun::sandbox

@@ -4,7 +4,10 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
+#include <algorithm>
+
 #include "sandbox/clocks_and_cpus.h"
+#include "sandbox/idmapped_mounts.h"
 #include "sandbox/sysctl.h"
 #include "sandbox/userns.h"
 
@@ -34,12 +37,20 @@ MountOp PlanOverlay(const Mount& mount, const std::string& rootfs, MountOp op) {
   op.host_target = rootfs + mount.destination;
   op.scratch_data = TmpfsData(mount.size_bytes, 0755);
   std::string lower;
-  for (const auto& dir : mount.overlay_lower) lower += (lower.empty() ? "" : ":") + dir;
+  for (size_t i = 0; i < mount.overlay_lower.size(); ++i) {
+    // Idmapped lowers are attached inside the scratch tmpfs first (MountOverlay).
+    char name[32];
+    IdmappedLowerName(i, name, sizeof name);
+    std::string dir = mount.idmap ? op.host_target + "/" + name : mount.overlay_lower[i];
+    lower += (lower.empty() ? "" : ":") + dir;
+  }
   op.data = "lowerdir=" + lower + ",upperdir=" + op.host_target + "/upper,workdir=" +
             op.host_target + "/work";
   // Copy order is bottom layer first so upper layers overwrite.
   op.overlay_lower.assign(mount.overlay_lower.rbegin(), mount.overlay_lower.rend());
-  op.overlay_copy_fallback = mount.overlay_fallback == OverlayFallback::kCopyToTmpfs;
+  // Host root mounts an idmapped overlay: a refusal is an error, not a rootless quirk.
+  op.overlay_copy_fallback =
+      mount.overlay_fallback == OverlayFallback::kCopyToTmpfs && !mount.idmap;
   op.copy_reversed = mount.reverse_entry_order;
   return op;
 }
@@ -53,6 +64,7 @@ void PlanMounts(const Config& config, ChildPlan& plan) {
     op.fstype = FsType(mount.type);
     op.flags = MountFlags(mount);
     op.remount_flags = BindRemountFlags(mount);
+    op.idmap = mount.idmap;
     if (mount.type == MountType::kTmpfs) op.data = TmpfsData(mount.size_bytes, mount.mode);
     if (mount.type == MountType::kDevpts) op.data = "newinstance,ptmxmode=0666,mode=0620";
     if (mount.type == MountType::kOverlay) op = PlanOverlay(mount, config.rootfs, std::move(op));
@@ -147,6 +159,17 @@ void PlanNamespaces(const Config& config, const Caller& caller, ChildPlan& plan)
   auto gids = DefaultGidMappings(config, caller.gid);
   plan.uid_map = IdMapText(uids);
   plan.gid_map = IdMapText(gids);
+  if (config.user_namespace_scope == UserNamespaceScope::kCommandOnly) {
+    // Host root writes these maps itself (setgroups stays "allow") into a namespace
+    // made before clone; the clone creates every other namespace, owned by the host.
+    plan.new_user_ns = false;
+    plan.clone_flags &= ~static_cast<uint64_t>(CLONE_NEWUSER);
+    plan.command_user_ns.enabled = true;
+    plan.command_user_ns.root_uid = uids.front().outside;
+    plan.command_user_ns.root_gid = gids.front().outside;
+    plan.command_user_ns.id_count = std::min(uids.front().count, gids.front().count);
+    return;
+  }
   auto maps_zero = [](const std::vector<IdMapping>& maps) {
     for (const auto& m : maps) {
       if (m.inside == 0) return true;
@@ -159,6 +182,26 @@ void PlanNamespaces(const Config& config, const Caller& caller, ChildPlan& plan)
   // helpers (which decide themselves); rootless direct maps require "deny".
   plan.set_groups = caller.uid == 0 || plan.use_newuidmap;
   plan.deny_setgroups = !plan.set_groups;
+}
+
+// The command-only namespace is host root's tool: its maps must start at 0 inside (the
+// owners idmapped mounts and setup use) and cover the command's own ids.
+Result<void> CheckCommandUserNamespace(const Config& config, const Caller& caller,
+                                       const ChildPlan& plan) {
+  const CommandUserNamespace& ns = plan.command_user_ns;
+  if (!ns.enabled) return Ok();
+  if (caller.uid != 0) {
+    return Error(ErrorCode::kUnsupported, "a command-only user namespace needs a root caller");
+  }
+  if (config.uid_mappings.front().inside != 0 || config.gid_mappings.front().inside != 0) {
+    return Error(ErrorCode::kInvalidInput,
+                 "a command-only user namespace's first mapping must start at 0 inside");
+  }
+  if (config.process.uid >= ns.id_count || config.process.gid >= ns.id_count) {
+    return Error(ErrorCode::kInvalidInput,
+                 "process.user: the command's ids must fall in the first mapping");
+  }
+  return Ok();
 }
 
 // Supplementary groups are set exactly as configured or the sandbox is refused: dropped
@@ -271,6 +314,7 @@ Result<void> BuildPlan(const Config& config, const Caller& caller, ChildPlan& pl
   while (plan.rootfs.size() > 1 && plan.rootfs.back() == '/') plan.rootfs.pop_back();
   plan.rootfs_read_only = config.rootfs_read_only;
   PlanNamespaces(config, caller, plan);
+  SNAPRUN_TRY(CheckCommandUserNamespace(config, caller, plan));
   plan.mount_proc = config.namespaces.pid;
   PlanMounts(config, plan);
   plan.masked_paths = config.masked_paths;

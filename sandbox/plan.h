@@ -37,6 +37,22 @@ struct MountOp {
   std::vector<std::string> overlay_lower;  // for the copy fallback, bottom layer first
   bool overlay_copy_fallback = false;
   bool copy_reversed = false;  // kOverlay: the reversed-order copy instead of an overlay
+  // kBind: an idmapped clone of the source is attached; kOverlay: each lower is attached
+  // idmapped at <target>/.lowerN in the scratch tmpfs, and the overlay stacks those.
+  bool idmap = false;
+};
+
+// The command-only user namespace (UserNamespaceScope::kCommandOnly). The supervisor
+// creates it before clone and the child inherits its fd; the child's own setup runs as
+// host root. root_uid/root_gid are the host ids of uid/gid 0 inside: the owners of what
+// setup creates for the command (the overlay's upper, the pty), and the shift the
+// reversed copy applies to the owners it copies.
+struct CommandUserNamespace {
+  bool enabled = false;
+  int fd = -1;  // set by the supervisor; in the child, moved next to the report socket
+  uid_t root_uid = 0;
+  gid_t root_gid = 0;
+  uint32_t id_count = 0;  // how many ids from 0 inside map contiguously onto root_uid/gid
 };
 
 struct ChildPlan {
@@ -60,6 +76,7 @@ struct ChildPlan {
   // Inside uid/gid 0 is mapped: the child switches to it after GO, so files it
   // creates during setup have a mapped owner even when the caller's id is not mapped.
   bool become_root_inside = false;
+  CommandUserNamespace command_user_ns;
 
   std::vector<MountOp> mounts;  // after /proc and /dev, in config order
   bool mount_proc = true;

@@ -241,6 +241,11 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
   if (!dev_null) return Error::FromErrno("open", "/dev/null");
   ChildChannel channel{child_end.get(), config.stdio.stdin_fd < 0 ? dev_null.get() : config.stdio.stdin_fd,
                        config.stdio.stdout_fd, config.stdio.stderr_fd, getpid()};
+  if (process->plan->command_user_ns.enabled) {
+    process->command_user_ns =
+        SNAPRUN_TRY_CTX(CreateCommandUserNamespace(*process->plan), "the command's user namespace");
+    process->plan->command_user_ns.fd = process->command_user_ns.get();
+  }
   int pidfd = -1;
   process->started = std::chrono::steady_clock::now();
   auto entered_namespaces =
@@ -261,6 +266,7 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
   process->pid = pid;
   process->pidfd.Reset(pidfd);
   child_end.Reset();
+  process->command_user_ns.Reset();
   // Before GO: nothing the command starts can run outside the cgroup.
   if (process->cgroup) {
     if (auto joined = process->cgroup->AddProcess(pid); !joined) {

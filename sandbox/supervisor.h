@@ -46,6 +46,8 @@ struct SandboxProcess {
   // Init's namespaces, opened before GO, for joining them later: exec (with
   // keep_namespaces) and the createContainer/startContainer hooks.
   std::vector<NamespaceFd> namespaces;
+  // The command-only user namespace, until the child has inherited it.
+  UniqueFd command_user_ns;
 
   SandboxProcess() = default;
   SandboxProcess(const SandboxProcess&) = delete;

@@ -1,6 +1,7 @@
 #include "sandbox/userns.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -87,6 +88,49 @@ Result<void> WriteIdMaps(pid_t pid, const ChildPlan& plan) {
   SNAPRUN_TRY(WriteProcFile(pid, "gid_map", plan.gid_map));
   SNAPRUN_TRY(WriteProcFile(pid, "uid_map", plan.uid_map));
   return Ok();
+}
+
+Result<UniqueFd> CreateCommandUserNamespace(const ChildPlan& plan) {
+  int ready[2];
+  int release[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) return Error::FromErrno("pipe", "user namespace helper");
+  UniqueFd ready_read(ready[0]), ready_write(ready[1]);
+  if (pipe2(release, O_CLOEXEC) != 0) return Error::FromErrno("pipe", "user namespace helper");
+  UniqueFd release_read(release[0]), release_write(release[1]);
+  pid_t helper = fork();
+  if (helper < 0) return Error::FromErrno("fork", "user namespace helper");
+  if (helper == 0) {
+    // Async-signal-safe only: the caller may have threads. Its own copy of the write
+    // end would keep the release read from ever seeing EOF.
+    close(release[1]);
+    close(ready[0]);
+    char byte = unshare(CLONE_NEWUSER) == 0 ? 'R' : 'E';
+    (void)!write(ready[1], &byte, 1);
+    (void)!read(release[0], &byte, 1);
+    _exit(0);
+  }
+  ready_write.Reset();
+  release_read.Reset();
+  auto reap = [&] {
+    release_write.Reset();
+    int status = 0;
+    RetryOnEintr([&] { return waitpid(helper, &status, 0); });
+  };
+  char byte = 0;
+  if (RetryOnEintr([&] { return read(ready_read.get(), &byte, 1); }) != 1 || byte != 'R') {
+    reap();
+    return Error(ErrorCode::kSystem, "the user namespace helper could not unshare");
+  }
+  auto written = [&]() -> Result<UniqueFd> {
+    SNAPRUN_TRY_CTX(WriteProcFile(helper, "gid_map", plan.gid_map), "writing gid_map");
+    SNAPRUN_TRY_CTX(WriteProcFile(helper, "uid_map", plan.uid_map), "writing uid_map");
+    std::string path = "/proc/" + std::to_string(helper) + "/ns/user";
+    UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return Error::FromErrno("open", path);
+    return fd;
+  }();
+  reap();
+  return written;
 }
 
 }  // namespace snaprun::sandbox

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sandbox/base/error.h"
+#include "sandbox/base/unique_fd.h"
 #include "sandbox/config.h"
 #include "sandbox/plan.h"
 
@@ -33,5 +34,10 @@ bool NeedsIdMapHelper(const std::vector<IdMapping>& maps, uint32_t caller_id);
 // Parent half: setgroups, gid_map, uid_map of PID, in that order (gid_map is refused
 // rootless until setgroups is "deny").
 Result<void> WriteIdMaps(pid_t pid, const ChildPlan& plan);
+
+// A user namespace with the plan's maps, for the command-only scope: a helper process
+// creates it and exits; the namespace lives on in the returned fd. Root only (the
+// maps are written directly, setgroups left "allow").
+Result<UniqueFd> CreateCommandUserNamespace(const ChildPlan& plan);
 
 }  // namespace snaprun::sandbox

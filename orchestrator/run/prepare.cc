@@ -1,5 +1,7 @@
 #include "orchestrator/run/prepare.h"
 
+#include <unistd.h>
+
 #include "images/store.h"
 #include "orchestrator/run/host_skeleton.h"
 #include "orchestrator/run/seccomp_path.h"
@@ -28,6 +30,7 @@ Result<PreparedSandbox> PrepareSandbox(const QueuedRun& run, bool progress) {
     input.host_etc = SNAPRUN_TRY(WriteHostEtc(run.dir.root + "/host-etc", SandboxHostname(input)));
   }
   input.dirs = RunDirs{run.dir.outputs(), run.dir.logs()};
+  input.root_caller = ::geteuid() == 0;
   input.seccomp =
       SNAPRUN_TRY_CTX(LoadSeccompProfile(run.spec.seccomp), "loading the seccomp profile");
   PreparedSandbox prepared;

@@ -11,6 +11,20 @@ namespace {
 using sandbox::Mount;
 using sandbox::MountType;
 
+// Root callers: the sandbox's ids live at kRootRunIdBase on the host. The snapshot and
+// the workspace over it are idmapped (AddWorkspaceMounts), so the code's files are the
+// sandbox root's to change in its scratch layer. The read-only root and the host's /usr
+// and /etc entries are not (setup creates mount points in the root, which an idmapped
+// mount refuses to host root): their files show as unmapped, nobody, to the command.
+// outputs/ and logs/ are owned by the sandbox's root on the host (CreateRunDir), so
+// what a run writes is never host root's.
+void MapRootCallerIds(sandbox::Config& config) {
+  sandbox::IdMapping range{0, kRootRunIdBase, kRootRunIdCount};
+  config.uid_mappings = {range};
+  config.gid_mappings = {range};
+  config.user_namespace_scope = sandbox::UserNamespaceScope::kCommandOnly;
+}
+
 Mount Bind(std::string source, std::string destination, bool read_only) {
   Mount m;
   m.type = MountType::kBind;
@@ -48,8 +62,11 @@ void AddImageMounts(const RunSpec& spec, const RunConfigInput& input, sandbox::C
 void AddWorkspaceMounts(const RunSpec& spec, const RunConfigInput& input,
                         sandbox::Config& config) {
   const std::string& at = input.variation.workspace;
-  config.mounts.push_back(Bind(input.snapshot_tree, "/snapshot", true));
+  Mount snapshot = Bind(input.snapshot_tree, "/snapshot", true);
+  snapshot.idmap = input.root_caller;  // MapRootCallerIds
+  config.mounts.push_back(snapshot);
   Mount workspace;
+  workspace.idmap = input.root_caller;
   workspace.type = MountType::kOverlay;
   workspace.destination = at;
   workspace.overlay_lower = {input.snapshot_tree};
@@ -153,6 +170,7 @@ Result<RunConfig> BuildRunConfig(const RunSpec& spec, const RunConfigInput& inpu
   config.masked_paths = sandbox::DefaultMaskedPaths();
   config.readonly_paths = sandbox::DefaultReadonlyPaths();
   AddLimits(spec, config, out.notes);
+  if (input.root_caller) MapRootCallerIds(config);
   if (auto valid = config.Validate(); !valid) {
     return std::move(valid).error().Wrap("building the sandbox for " + spec.spec_path);
   }

@@ -28,6 +28,12 @@ struct RunDirs {
   std::string logs;     // bound rw at /workspace/<spec.logs>
 };
 
+// Root's runs: uid/gid 0..65535 of the sandbox are host ids 0x70000000.. (above the
+// range systemd-nspawn picks from, and far from useradd's /etc/subuid blocks, which
+// start at 100000). The sandbox never holds host uid 0.
+inline constexpr uint32_t kRootRunIdBase = 0x70000000;
+inline constexpr uint32_t kRootRunIdCount = 65536;
+
 struct RunConfigInput {
   std::string run_id;
   std::string snapshot_tree;  // MaterializeSnapshot's path
@@ -39,6 +45,9 @@ struct RunConfigInput {
   RunDirs dirs;
   std::optional<sandbox::SeccompProfile> seccomp;
   RunVariation variation;  // an ordinary run: the defaults
+  // The caller is root: the command runs in a user namespace of its own mapped onto
+  // kRootRunIdBase, and the trees it reads are idmapped so their root is its root.
+  bool root_caller = false;
 };
 
 // Notes on how each limit is enforced, recorded with the run.

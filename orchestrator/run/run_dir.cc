@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "images/image_record.h"
+#include "orchestrator/run/run_config.h"
 #include "sandbox/base/unique_fd.h"
 
 namespace snaprun::orchestrator {
@@ -24,9 +25,11 @@ Result<RunDir> CreateRunDir(const std::string& home, const std::string& run_id) 
     if (errno == EEXIST) return Error(ErrorCode::kAlreadyExists, "run " + run_id + " exists");
     return Error::FromErrno("mkdir", dir.root);
   }
-  // World-accessible inside: the sandbox's own uid (root inside, mapped) writes here.
   for (const std::string& sub : {dir.logs(), dir.outputs()}) {
     if (::mkdir(sub.c_str(), 0755) != 0) return Error::FromErrno("mkdir", sub);
+    if (::geteuid() == 0 && ::chown(sub.c_str(), kRootRunIdBase, kRootRunIdBase) != 0) {
+      return Error::FromErrno("chown", sub);
+    }
   }
   return dir;
 }

@@ -25,6 +25,8 @@ struct RunDir {
 
 RunDir RunDirFor(const std::string& home, const std::string& run_id);
 // Creates the directory with empty logs/ and outputs/; kAlreadyExists if it exists.
+// outputs/ and logs/ are owned by the sandbox's root as the host sees it: the caller
+// (rootless), or kRootRunIdBase for root's runs (run_config.h).
 Result<RunDir> CreateRunDir(const std::string& home, const std::string& run_id);
 // Appends {"time": …, "event": EVENT, "detail": DETAIL} as one line.
 Result<void> AppendEvent(const RunDir& dir, const std::string& event, const std::string& detail);

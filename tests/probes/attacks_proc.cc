@@ -268,4 +268,22 @@ Report OwnStatus(const Args&) {
   return Worst(r);
 }
 
+// Host uid 0 mapped into this user namespace (or no user namespace at all, which reads
+// "0 0 4294967295"): whatever gets out of the mount namespace, through a leaked fd or a
+// kernel bug, then acts on the host's files as their owner, root.
+Report HostRootMapped(const Args&) {
+  std::istringstream map(ReadFile("/proc/self/uid_map"));
+  uint64_t inside = 0, outside = 0, count = 0;
+  std::string lowest;
+  while (map >> inside >> outside >> count) {
+    if (lowest.empty()) lowest = std::to_string(outside);
+    if (outside == 0) {
+      return {Outcome::kEscaped, 0, "host uid 0 is uid " + std::to_string(inside) + " here"};
+    }
+  }
+  if (lowest.empty()) return {Outcome::kError, 0, "/proc/self/uid_map is empty"};
+  return {Outcome::kBlocked, 0,
+          "host uid 0 is not mapped (the first mapping starts at host uid " + lowest + ")"};
+}
+
 }  // namespace snaprun::probe

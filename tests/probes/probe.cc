@@ -77,7 +77,7 @@ constexpr Command kCommands[] = {
     {"init-privileges", InitPrivileges, ""},
     {"mount-over", MountOver, "PATH"},      {"own-status", OwnStatus, ""},
     {"mount-api", MountApi, ""},            {"open-by-handle", OpenByHandle, ""},
-    {"setns", Setns, ""},
+    {"setns", Setns, ""},                  {"host-root-mapped", HostRootMapped, ""},
     {"unix-connect", UnixConnect, "@ABSTRACT|PATH"},
 };
 

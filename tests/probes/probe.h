@@ -67,6 +67,7 @@ Report Ptrace(const Args&);
 Report Caps(const Args&);
 Report InitPrivileges(const Args&);
 Report OwnStatus(const Args&);
+Report HostRootMapped(const Args&);
 Report Setuid(const Args&);
 Report Ids(const Args&);
 Report Fds(const Args&);

@@ -54,6 +54,7 @@ std::vector<RunAttackCase> Cases() {
       Case("RaiseCapabilities", {"caps"}),
       Case("InitsPrivileges", {"init-privileges"}),
       Case("NoNewPrivsAndAFilter", {"own-status"}),
+      Case("HostRootIsNotMapped", {"host-root-mapped"}),
       Case("HostPids", {"pids"}),
       Case("NewUserNamespace", {"userns"}),
       Case("LeakedFd", {"fds"}, "", {"sh", "-c", "exec 7</ && exec \"$@\"", "sh"}),

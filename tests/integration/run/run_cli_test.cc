@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "tests/integration/run/run_harness.h"
+#include "tests/support/host_facts.h"
 
 namespace snaprun::testing {
 namespace {
@@ -223,6 +224,50 @@ TEST_P(RunCli, TheIsolationStepsEndWithTheCommandsOwnReport) {
     last.push_back(steps->getElement<std::string>(static_cast<unsigned>(i)));
   }
   EXPECT_EQ(last, (std::vector<std::string>{"capabilities", "no_new_privs", "seccomp", "exec"}));
+  // Root's runs: only the command is in a user namespace, which it says it entered.
+  bool entered = false;
+  for (size_t i = 0; i < steps->size(); ++i) {
+    entered = entered || steps->getElement<std::string>(static_cast<unsigned>(i)) ==
+                             "user namespace for the command (host root outside)";
+  }
+  EXPECT_EQ(entered, GetParam() == Mode::kRoot);
+}
+
+// Root's runs never hold host uid 0: the command is root in a user namespace mapped
+// onto 0x70000000.. (kRootRunIdBase), it still owns its code in the scratch layer (it
+// may chmod and change it, even in a directory only root may enter; the snapshot is
+// stored read-only, 0444/0555), and what it writes to outputs/ is
+// owned on the host by that range, not by root.
+TEST_P(RunCli, RootsRunsActAsTheRootRunRangeNeverAsHostRoot) {
+  if (GetParam() == Mode::kRootless) {
+    GTEST_SKIP() << RootOnlySkip("a rootless run's ids are the caller's own");
+  }
+  std::string spec = h().WriteSpec(
+      Spec("ranges",
+           "id -u > outputs/uid; cat /proc/self/uid_map > outputs/map; "
+           "chmod u+w private private/data.txt && echo changed >> private/data.txt && "
+           "touch private/new outputs/made"),
+      {{"private/data.txt", "original\n"}});
+  std::filesystem::permissions(std::filesystem::path(spec).parent_path() / "private",
+                               std::filesystem::perms::owner_all);
+  CommandResult run = h().Snaprun({"run", spec});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string outputs = h().RunDir(RunIdFrom(run.err)) + "/outputs";
+  EXPECT_EQ(Trim(ReadText(outputs + "/uid")), "0");
+  std::istringstream map(ReadText(outputs + "/map"));
+  uint64_t inside = 1, outside = 0, count = 0;
+  map >> inside >> outside >> count;
+  EXPECT_EQ(inside, 0u);
+  EXPECT_EQ(outside, 0x70000000u);
+  EXPECT_EQ(count, 65536u);
+  struct stat st{};
+  ASSERT_EQ(::stat((outputs + "/made").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0x70000000u);
+  EXPECT_EQ(st.st_gid, 0x70000000u);
+  // The reversed-order variation copies the snapshot instead of an overlay: the copy's
+  // owners are shifted the same way, so the same code runs there too.
+  CommandResult repro = h().Snaprun({"repro", "--vary", "dir-order", spec});
+  EXPECT_EQ(repro.exit_code, 0) << repro.out << repro.err;
 }
 
 TEST_P(RunCli, SecondRunSeesNoneOfTheFirstRunsScratchWrites) {

@@ -133,6 +133,72 @@ TEST(BuildPlan, PidsLimitForHostRootIsRefusedNotIgnored) {
   EXPECT_TRUE(BuildPlan(c, Caller{0, 0}, mapped));
 }
 
+Config CommandOnlyConfig() {
+  Config c = MinimalConfig();
+  c.uid_mappings = {{0, 0x70000000, 65536}};
+  c.gid_mappings = {{0, 0x70000000, 65536}};
+  c.user_namespace_scope = UserNamespaceScope::kCommandOnly;
+  Mount lower;
+  lower.type = MountType::kOverlay;
+  lower.destination = "/workspace";
+  lower.overlay_lower = {"/home/snapshot"};
+  lower.idmap = true;
+  c.mounts.push_back(lower);
+  return c;
+}
+
+// The clone makes every namespace but the user one; the command enters that later.
+TEST(BuildPlan, ACommandOnlyUserNamespaceIsNotCreatedByTheClone) {
+  ChildPlan plan;
+  ASSERT_TRUE(BuildPlan(CommandOnlyConfig(), Caller{0, 0}, plan));
+  EXPECT_EQ(plan.clone_flags & CLONE_NEWUSER, 0u);
+  EXPECT_NE(plan.clone_flags & CLONE_NEWNS, 0u);
+  EXPECT_FALSE(plan.new_user_ns);
+  EXPECT_TRUE(plan.command_user_ns.enabled);
+  EXPECT_EQ(plan.command_user_ns.root_uid, 0x70000000u);
+  EXPECT_EQ(plan.command_user_ns.id_count, 65536u);
+  EXPECT_EQ(plan.uid_map, "0 1879048192 65536\n");
+  // The idmapped lower is stacked from where the child attaches it, not the host path.
+  EXPECT_NE(plan.mounts[0].data.find("lowerdir=/srv/rootfs/workspace/.lower0,"),
+            std::string::npos)
+      << plan.mounts[0].data;
+  EXPECT_FALSE(plan.mounts[0].overlay_copy_fallback);
+}
+
+TEST(BuildPlan, ACommandOnlyUserNamespaceNeedsRootAndAMapFromZero) {
+  ChildPlan rootless;
+  auto refused = BuildPlan(CommandOnlyConfig(), Caller{1000, 1000}, rootless);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("root caller"), std::string::npos);
+  Config shifted = CommandOnlyConfig();
+  shifted.uid_mappings = {{1, 0x70000000, 65536}};
+  ChildPlan plan;
+  auto bad = BuildPlan(shifted, Caller{0, 0}, plan);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("start at 0"), std::string::npos);
+}
+
+TEST(ConfigValidate, IdmappedMountsAndTheCommandOnlyScopeComeTogether) {
+  Config idmapped = MinimalConfig();
+  Mount bind;
+  bind.source = "/srv/data";
+  bind.destination = "/data";
+  bind.idmap = true;
+  idmapped.mounts.push_back(bind);
+  auto refused = idmapped.Validate();
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("idmapped"), std::string::npos);
+  Config hooked = CommandOnlyConfig();
+  hooked.hooks.create_runtime.push_back(Hook{});
+  hooked.hooks.create_runtime.back().path = "/bin/true";
+  auto no_hooks = hooked.Validate();
+  ASSERT_FALSE(no_hooks);
+  EXPECT_NE(no_hooks.error().message().find("hooks"), std::string::npos);
+  Config unmapped = CommandOnlyConfig();
+  unmapped.uid_mappings.clear();
+  EXPECT_FALSE(unmapped.Validate());
+}
+
 TEST(BuildPlan, CpuLimitsAreRefusedUntilCgroupsExist) {
   Config c = MinimalConfig();
   c.resources.cpu_quota_us = 1000;

@@ -140,6 +140,37 @@ TEST(RunConfig, WorkspaceIsOverlayOfSnapshotWithRwOutputsAndLogs) {
   EXPECT_EQ(c.process.cwd, "/workspace");
 }
 
+// Root's runs never hold host uid 0: the command alone enters a user namespace mapped
+// onto kRootRunIdBase, and only the trees whose owners matter inside are idmapped.
+TEST(RunConfig, RootsRunsMapTheSandboxOntoTheRootRunRange) {
+  RunConfigInput input = HostInput();
+  input.root_caller = true;
+  auto built = BuildRunConfig(HelloSpec(), input);
+  ASSERT_TRUE(built) << built.error().message();
+  const sandbox::Config& c = built->config;
+  EXPECT_EQ(c.user_namespace_scope, sandbox::UserNamespaceScope::kCommandOnly);
+  ASSERT_EQ(c.uid_mappings.size(), 1u);
+  ASSERT_EQ(c.gid_mappings.size(), 1u);
+  EXPECT_EQ(c.uid_mappings[0].inside, 0u);
+  EXPECT_EQ(c.uid_mappings[0].outside, kRootRunIdBase);
+  EXPECT_EQ(c.uid_mappings[0].count, kRootRunIdCount);
+  EXPECT_EQ(c.gid_mappings[0].outside, kRootRunIdBase);
+  EXPECT_TRUE(Find(c, "/snapshot")->idmap);
+  EXPECT_TRUE(Find(c, "/workspace")->idmap);
+  EXPECT_FALSE(Find(c, "/usr")->idmap);
+  EXPECT_FALSE(Find(c, "/workspace/outputs")->idmap);
+  EXPECT_FALSE(Find(c, "/workspace/logs")->idmap);
+}
+
+TEST(RunConfig, RootlessRunsKeepTheirOwnSingleIdMap) {
+  auto built = BuildRunConfig(HelloSpec(), HostInput());
+  ASSERT_TRUE(built);
+  const sandbox::Config& c = built->config;
+  EXPECT_EQ(c.user_namespace_scope, sandbox::UserNamespaceScope::kSandbox);
+  EXPECT_TRUE(c.uid_mappings.empty());
+  for (const auto& m : c.mounts) EXPECT_FALSE(m.idmap) << m.destination;
+}
+
 TEST(RunConfig, TmpIsSizedTmpfs) {
   RunSpec spec = HelloSpec();
   spec.resources.tmp_bytes = 64 << 20;
