@@ -70,10 +70,23 @@ class CgroupV1 final : public Cgroup {
     return stats;
   }
 
+  // Returns once the kernel says every task is frozen: writing FROZEN only starts it
+  // (FREEZING). v1 sends no notification, so the state is polled, and asked for again
+  // each time as runc does (a task forked mid-freeze can keep it FREEZING). A freezer
+  // that does not settle in 5 s is thawed and the pause refused.
   Result<void> Freeze(bool frozen) override {
     auto dir = Dir("freezer");
     if (!dir) return Error(ErrorCode::kUnsupported, "pause: no writable freezer cgroup");
-    return files::Write(*dir, "freezer.state", frozen ? "FROZEN" : "THAWED");
+    SNAPRUN_TRY(files::Write(*dir, "freezer.state", frozen ? "FROZEN" : "THAWED"));
+    if (!frozen) return Ok();
+    for (int attempt = 0; attempt < 5000; ++attempt) {
+      std::optional<std::string> state = files::Read(*dir, "freezer.state");
+      if (state && state->rfind("FROZEN", 0) == 0) return Ok();
+      ::usleep(1000);
+      (void)files::Write(*dir, "freezer.state", "FROZEN");
+    }
+    (void)files::Write(*dir, "freezer.state", "THAWED");
+    return Error(ErrorCode::kSystem, "pause: " + *dir + " did not reach FROZEN within 5 s");
   }
 
   Result<void> KillAll() override {

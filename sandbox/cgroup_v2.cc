@@ -1,9 +1,12 @@
 // cgroup v2: one directory in the unified hierarchy, below the caller's own
 // (delegated) cgroup.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstring>
 #include <sstream>
 
 #include "sandbox/base/unique_fd.h"
@@ -73,8 +76,30 @@ class CgroupV2 final : public Cgroup {
     return stats;
   }
 
+  // Returns once cgroup.events says "frozen 1" (every task stopped), woken by the
+  // kernel's notification on that file; a freeze that does not settle in 5 s is undone
+  // and the pause refused.
   Result<void> Freeze(bool frozen) override {
-    return files::Write(dir_, "cgroup.freeze", frozen ? "1" : "0");
+    SNAPRUN_TRY(files::Write(dir_, "cgroup.freeze", frozen ? "1" : "0"));
+    if (!frozen) return Ok();
+    std::string path = dir_ + "/cgroup.events";
+    UniqueFd events(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!events) return Error::FromErrno("open", path);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      char text[512];
+      ssize_t n = ::pread(events.get(), text, sizeof text - 1, 0);
+      if (n < 0) return Error::FromErrno("read", path);
+      text[n] = '\0';
+      if (std::strstr(text, "frozen 1") != nullptr) return Ok();
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd wait{events.get(), POLLPRI, 0};
+      ::poll(&wait, 1, static_cast<int>(left.count()));
+    }
+    (void)files::Write(dir_, "cgroup.freeze", "0");
+    return Error(ErrorCode::kSystem, "pause: " + dir_ + " did not report frozen within 5 s");
   }
 
   Result<void> KillAll() override {
