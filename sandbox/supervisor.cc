@@ -228,6 +228,12 @@ Result<std::unique_ptr<SandboxProcess>> StartSandbox(const Config& config,
     return Error(ErrorCode::kInvalidInput,
                  "hooks.createContainer/startContainer need the create/start flow");
   }
+  // A process joining init's namespaces would not join the command's user namespace:
+  // it would run as host root inside.
+  if (options.keep_namespaces && process->plan->command_user_ns.enabled) {
+    return Error(ErrorCode::kInvalidInput,
+                 "exec into a sandbox whose command alone has a user namespace is not supported");
+  }
   process->hooks = config.hooks;
   process->hook_context = options.hooks;
   process->hook_context.annotations = config.annotations;

@@ -66,8 +66,8 @@ void AddWorkspaceMounts(const RunSpec& spec, const RunConfigInput& input,
   snapshot.idmap = input.root_caller;  // MapRootCallerIds
   config.mounts.push_back(snapshot);
   Mount workspace;
-  workspace.idmap = input.root_caller;
   workspace.type = MountType::kOverlay;
+  workspace.idmap = input.root_caller;
   workspace.destination = at;
   workspace.overlay_lower = {input.snapshot_tree};
   workspace.size_bytes = spec.resources.scratch_bytes.value_or(kDefaultScratchBytes);

@@ -46,7 +46,7 @@ struct RunConfigInput {
   std::optional<sandbox::SeccompProfile> seccomp;
   RunVariation variation;  // an ordinary run: the defaults
   // The caller is root: the command runs in a user namespace of its own mapped onto
-  // kRootRunIdBase, and the trees it reads are idmapped so their root is its root.
+  // kRootRunIdBase, and the snapshot and workspace are idmapped so its code is its own.
   bool root_caller = false;
 };
 
