@@ -65,6 +65,7 @@ int CopyFile(int src_dir, int dst_dir, const char* name, const struct stat& st) 
   return err;
 }
 
+// A directory (recursively), a symlink or a regular file.
 int CopyNode(int src, int dst, const char* name, const struct stat& st, int depth,
              const CopyRules& rules) {
   if (S_ISDIR(st.st_mode)) {
@@ -84,13 +85,13 @@ int CopyNode(int src, int dst, const char* name, const struct stat& st, int dept
     unlinkat(dst, name, 0);
     return symlinkat(target, dst, name) == 0 ? 0 : errno;
   }
-  if (S_ISREG(st.st_mode)) return CopyFile(src, dst, name, st);
-  return 0;  // devices, fifos and sockets are not copied: a scratch tree has no use for them
+  return CopyFile(src, dst, name, st);
 }
 
 int CopyEntry(int src, int dst, const char* name, int depth, const CopyRules& rules) {
   struct stat st;
   if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return errno;
+  // Devices, fifos and sockets are not copied: a scratch tree has no use for them.
   if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode)) return 0;
   int err = CopyNode(src, dst, name, st, depth, rules);
   return err != 0 ? err : ShiftOwner(dst, name, st, rules.shift);

@@ -168,6 +168,7 @@ void PlanNamespaces(const Config& config, const Caller& caller, ChildPlan& plan)
     plan.command_user_ns.root_uid = uids.front().outside;
     plan.command_user_ns.root_gid = gids.front().outside;
     plan.command_user_ns.id_count = std::min(uids.front().count, gids.front().count);
+    plan.deny_setgroups = false;  // the command sets its groups (root caller)
     return;
   }
   auto maps_zero = [](const std::vector<IdMapping>& maps) {

@@ -122,8 +122,7 @@ Result<UniqueFd> CreateCommandUserNamespace(const ChildPlan& plan) {
     return Error(ErrorCode::kSystem, "the user namespace helper could not unshare");
   }
   auto written = [&]() -> Result<UniqueFd> {
-    SNAPRUN_TRY_CTX(WriteProcFile(helper, "gid_map", plan.gid_map), "writing gid_map");
-    SNAPRUN_TRY_CTX(WriteProcFile(helper, "uid_map", plan.uid_map), "writing uid_map");
+    SNAPRUN_TRY(WriteIdMaps(helper, plan));
     std::string path = "/proc/" + std::to_string(helper) + "/ns/user";
     UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return Error::FromErrno("open", path);
